@@ -1,0 +1,128 @@
+package io.castiron.etl.api.v1alpha1;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+
+/** How each file's Job runs. Unset fields take the operator's defaults. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonPropertyOrder({"image", "imagePullPolicy", "serviceAccountName", "activeDeadlineSeconds", "backoffLimit",
+        "resources", "env", "envFrom", "nodeSelector", "tolerations"})
+public class RunnerSpec {
+    @JsonPropertyDescription("Runner image; default: the operator's configured runner image.")
+    private String image;
+
+    @JsonPropertyDescription("Always, IfNotPresent or Never.")
+    private String imagePullPolicy;
+
+    private String serviceAccountName;
+
+    @JsonPropertyDescription("Seconds a Job may run before Kubernetes stops it (the file then goes to error).")
+    @Min(1)
+    private Long activeDeadlineSeconds;
+
+    @JsonPropertyDescription("Retries of a Job whose runner failed for a temporary or infrastructure reason.")
+    @Min(0)
+    private Integer backoffLimit;
+
+    private ResourceRequirements resources;
+
+    private List<EnvVar> env = new ArrayList<>();
+
+    private List<EnvFromSource> envFrom = new ArrayList<>();
+
+    private Map<String, String> nodeSelector = new LinkedHashMap<>();
+
+    private List<Toleration> tolerations = new ArrayList<>();
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public String getImagePullPolicy() {
+        return imagePullPolicy;
+    }
+
+    public void setImagePullPolicy(String imagePullPolicy) {
+        this.imagePullPolicy = imagePullPolicy;
+    }
+
+    public String getServiceAccountName() {
+        return serviceAccountName;
+    }
+
+    public void setServiceAccountName(String serviceAccountName) {
+        this.serviceAccountName = serviceAccountName;
+    }
+
+    public Long getActiveDeadlineSeconds() {
+        return activeDeadlineSeconds;
+    }
+
+    public void setActiveDeadlineSeconds(Long activeDeadlineSeconds) {
+        this.activeDeadlineSeconds = activeDeadlineSeconds;
+    }
+
+    public Integer getBackoffLimit() {
+        return backoffLimit;
+    }
+
+    public void setBackoffLimit(Integer backoffLimit) {
+        this.backoffLimit = backoffLimit;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
+    public List<EnvVar> getEnv() {
+        return env;
+    }
+
+    public void setEnv(List<EnvVar> env) {
+        this.env = env;
+    }
+
+    public List<EnvFromSource> getEnvFrom() {
+        return envFrom;
+    }
+
+    public void setEnvFrom(List<EnvFromSource> envFrom) {
+        this.envFrom = envFrom;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
+
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations;
+    }
+}
