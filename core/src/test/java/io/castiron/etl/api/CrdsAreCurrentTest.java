@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
 class CrdsAreCurrentTest {
     private static final Path CHECKED_IN = Path.of("..", "crds");
 
@@ -22,11 +25,26 @@ class CrdsAreCurrentTest {
     @Test
     void crdsCarryShortNamesPrinterColumnsAndStatusSubresource(@TempDir Path tmp) throws Exception {
         var generated = CrdFiles.generate(tmp);
-        String pipeline = generated.get("etlpipelines.etl.castiron.io-v1.yml");
-        assertThat(pipeline).contains("- etlp", "scope: Namespaced", "status: {}", "jsonPath: .spec.handledFileGlob",
-                "name: Ready", "name: Running", "name: Succeeded", "name: Failed", "name: Age");
-        String file = generated.get("etlfiles.etl.castiron.io-v1.yml");
-        assertThat(file).contains("- etlf", "scope: Namespaced", "status: {}", "name: Pipeline", "name: File",
-                "name: Phase", "name: Progress", "name: Attempts", "- Succeeded");
+        var pipeline = parse(generated.get("etlpipelines.etl.castiron.io-v1.yml"));
+        assertThat(pipeline.getSpec().getScope()).isEqualTo("Namespaced");
+        assertThat(pipeline.getSpec().getNames().getShortNames()).containsExactly("etlp");
+        var pipelineVersion = pipeline.getSpec().getVersions().get(0);
+        assertThat(pipelineVersion.getSubresources().getStatus()).isNotNull();
+        assertThat(pipelineVersion.getAdditionalPrinterColumns()).extracting(c -> c.getName())
+                .containsExactly("Enabled", "Glob", "Ready", "Running", "Succeeded", "Failed", "Age");
+
+        var file = parse(generated.get("etlfiles.etl.castiron.io-v1.yml"));
+        assertThat(file.getSpec().getNames().getShortNames()).containsExactly("etlf");
+        var fileVersion = file.getSpec().getVersions().get(0);
+        assertThat(fileVersion.getSubresources().getStatus()).isNotNull();
+        assertThat(fileVersion.getAdditionalPrinterColumns()).extracting(c -> c.getName())
+                .containsExactly("Pipeline", "File", "Phase", "Progress", "Attempts", "Age");
+        assertThat(fileVersion.getSchema().getOpenAPIV3Schema().getProperties().get("status").getProperties()
+                .get("phase").getEnum()).extracting(Object::toString)
+                .contains("\"Pending\"", "\"Queued\"", "\"Running\"", "\"Succeeded\"", "\"Failed\"", "\"Canceled\"");
+    }
+
+    private static CustomResourceDefinition parse(String yaml) {
+        return Serialization.unmarshal(yaml, CustomResourceDefinition.class);
     }
 }
