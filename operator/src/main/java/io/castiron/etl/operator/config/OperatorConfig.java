@@ -1,0 +1,29 @@
+package io.castiron.etl.operator.config;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The operator's own settings ({@code etl.*} in application.properties, or {@code ETL_RUNNER_IMAGE} etc.). */
+@ConfigMapping(prefix = "etl")
+public interface OperatorConfig {
+    Runner runner();
+
+    interface Runner {
+        /** Image of each file's Job, unless the pipeline names one. */
+        String image();
+
+        Optional<String> imagePullPolicy();
+
+        Optional<String> serviceAccountName();
+
+        @WithDefault("3")
+        int backoffLimit();
+
+        Optional<Long> activeDeadlineSeconds();
+
+        /** Secret with the keys s3-access-key, s3-secret-key, postgres-user, postgres-password. */
+        String credentialsSecret();
+    }
+}

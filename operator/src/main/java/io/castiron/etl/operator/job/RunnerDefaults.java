@@ -1,0 +1,22 @@
+package io.castiron.etl.operator.job;
+
+import java.util.Optional;
+
+/**
+ * What a pipeline's Job uses where its {@code spec.runner} says nothing, and where the runner's credentials
+ * live. Read from the operator's configuration ({@code etl.runner.*}).
+ */
+public record RunnerDefaults(
+        String image,
+        Optional<String> imagePullPolicy,
+        Optional<String> serviceAccountName,
+        int backoffLimit,
+        Optional<Long> activeDeadlineSeconds,
+        String credentialsSecret) {
+
+    /** Keys of the credentials Secret. */
+    public static final String S3_ACCESS_KEY = "s3-access-key";
+    public static final String S3_SECRET_KEY = "s3-secret-key";
+    public static final String POSTGRES_USER = "postgres-user";
+    public static final String POSTGRES_PASSWORD = "postgres-password";
+}
