@@ -73,6 +73,19 @@ class ObjectStoreTest {
     }
 
     @Test
+    void aMoveInterruptedAfterTheCopyFinishesOnRetry() {
+        put("crash/01_inbox/c.txt", "c", "text/plain");
+        put("crash/02_processing/3-c.txt", "c", "text/plain");
+
+        assertThat(store.move(bucket, "crash/01_inbox/c.txt", "crash/02_processing/3-c.txt",
+                ObjectMetadata.of("3", "c.txt", FileStatus.QUEUED))).isTrue();
+
+        assertThat(store.exists(bucket, "crash/01_inbox/c.txt")).isFalse();
+        assertThat(store.stat(bucket, "crash/02_processing/3-c.txt").orElseThrow().metadata(ObjectMetadata.ID))
+                .contains("3");
+    }
+
+    @Test
     void aMoveWithoutMetadataKeepsTheSourceMetadata() {
         put("keep/01_inbox/k.txt", "k", "text/plain");
         store.move(bucket, "keep/01_inbox/k.txt", "keep/02_processing/k.txt", ObjectMetadata.of("7", "k.txt",

@@ -258,6 +258,9 @@ public final class KafkaTestServer {
         props.put("auto.create.topics.enable", "true");
         props.put("log.cleaner.dedupe.buffer.size", "2097152");
         props.put("controlled.shutdown.enable", "false");
+        // a restarted broker waits out its previous incarnation's session; keep that short for stop()/start()
+        props.put("broker.session.timeout.ms", "1500");
+        props.put("broker.heartbeat.interval.ms", "300");
         return props;
     }
 }
