@@ -1,0 +1,244 @@
+package io.castiron.etl.status;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import io.castiron.etl.config.Settings;
+
+/**
+ * Reads and writes {@code file_status_record} with plain JDBC. Every timestamp is the database's {@code now()}.
+ * Updates of a row that does not exist fail with a {@link StatusStoreException} naming the id.
+ */
+public final class StatusStore {
+    public static final String TABLE = "file_status_record";
+    private static final String COLUMNS = "id, bucket_name, file_name, original_filename, status, event_name, size,"
+            + " content_type, minio_metadata, user_dn, created_dt, updated_dt, pipeline, namespace, job_name,"
+            + " attempts, progress, task, committed, error, started_dt, finished_dt";
+
+    private final DataSource dataSource;
+
+    public StatusStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A store on the Postgres of {@code settings} (a plain, unpooled data source). */
+    public static StatusStore from(Settings settings) {
+        return new StatusStore(dataSource(settings));
+    }
+
+    public static DataSource dataSource(Settings settings) {
+        var dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(settings.postgresUrl());
+        dataSource.setUser(settings.postgresUser());
+        dataSource.setPassword(settings.postgresPassword());
+        return dataSource;
+    }
+
+    /** Applies the schema migrations in {@code classpath:db/migration}; returns how many were applied now. */
+    public int migrate() {
+        try {
+            return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
+                    .migrate().migrationsExecuted;
+        } catch (RuntimeException e) {
+            throw new StatusStoreException("cannot migrate the " + TABLE + " schema: " + e.getMessage(), e);
+        }
+    }
+
+    /** Inserts the row unless one with its id exists (staging may be retried); true when it inserted. */
+    public boolean insert(FileStatusRecord r) {
+        String sql = "INSERT INTO " + TABLE + " (id, bucket_name, file_name, original_filename, status, event_name,"
+                + " size, content_type, minio_metadata, user_dn, pipeline, namespace, created_dt, updated_dt)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) ON CONFLICT (id) DO NOTHING";
+        return update("insert", r.id(), sql, ps -> {
+            ps.setObject(1, r.id());
+            ps.setString(2, r.bucketName());
+            ps.setString(3, r.fileName());
+            ps.setString(4, r.originalFilename());
+            ps.setString(5, r.status().value());
+            ps.setString(6, r.eventName());
+            setLong(ps, 7, r.size());
+            ps.setString(8, r.contentType());
+            ps.setString(9, r.minioMetadata());
+            ps.setString(10, r.userDn());
+            ps.setString(11, r.pipeline());
+            ps.setString(12, r.namespace());
+        }) == 1;
+    }
+
+    /** Status Processing for attempt {@code attempt} run by {@code jobName}; clears a previous attempt's outcome. */
+    public void markProcessing(UUID id, int attempt, String jobName) {
+        requireRow("mark processing", id, update("mark processing", id,
+                "UPDATE " + TABLE + " SET status = ?, attempts = ?, job_name = ?, started_dt = now(),"
+                        + " finished_dt = NULL, error = NULL, updated_dt = now() WHERE id = ?",
+                ps -> {
+                    ps.setString(1, FileStatus.PROCESSING.value());
+                    ps.setInt(2, attempt);
+                    ps.setString(3, jobName);
+                    ps.setObject(4, id);
+                }));
+    }
+
+    /** Records progress; a null argument keeps the stored value. */
+    public void updateProgress(UUID id, Double progress, String task, Long committed) {
+        requireRow("update progress of", id, update("update progress of", id,
+                "UPDATE " + TABLE + " SET progress = COALESCE(?, progress), task = COALESCE(?, task),"
+                        + " committed = COALESCE(?, committed), updated_dt = now() WHERE id = ?",
+                ps -> {
+                    if (progress == null) {
+                        ps.setNull(1, Types.DOUBLE);
+                    } else {
+                        ps.setDouble(1, progress);
+                    }
+                    ps.setString(2, task);
+                    setLong(ps, 3, committed);
+                    ps.setObject(4, id);
+                }));
+    }
+
+    /**
+     * Records the outcome: a final status, the key the file now has (null keeps it) and the error (null for
+     * none).
+     */
+    public void finish(UUID id, FileStatus status, String key, String error) {
+        if (!status.isFinal()) {
+            throw new IllegalArgumentException("cannot finish file " + id + " with status " + status
+                    + "; use Complete, Failed or Canceled");
+        }
+        requireRow("finish", id, update("finish", id,
+                "UPDATE " + TABLE + " SET status = ?, file_name = COALESCE(?, file_name), error = ?,"
+                        + " finished_dt = now(), updated_dt = now() WHERE id = ?",
+                ps -> {
+                    ps.setString(1, status.value());
+                    ps.setString(2, key);
+                    ps.setString(3, error);
+                    ps.setObject(4, id);
+                }));
+    }
+
+    /** The file's object moved to {@code key}. */
+    public void updateKey(UUID id, String key) {
+        requireRow("update key of", id, update("update key of", id,
+                "UPDATE " + TABLE + " SET file_name = ?, updated_dt = now() WHERE id = ?",
+                ps -> {
+                    ps.setString(1, key);
+                    ps.setObject(2, id);
+                }));
+    }
+
+    /** Sets the status alone (e.g. back to Queued when a file is re-admitted). */
+    public void updateStatus(UUID id, FileStatus status) {
+        requireRow("update status of", id, update("update status of", id,
+                "UPDATE " + TABLE + " SET status = ?, updated_dt = now() WHERE id = ?",
+                ps -> {
+                    ps.setString(1, status.value());
+                    ps.setObject(2, id);
+                }));
+    }
+
+    public Optional<FileStatusRecord> findById(UUID id) {
+        var rows = query("find", id, "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = ?",
+                ps -> ps.setObject(1, id));
+        return rows.stream().findFirst();
+    }
+
+    /** Rows with {@code status}, oldest first. */
+    public List<FileStatusRecord> findByStatus(FileStatus status) {
+        return query("find by status " + status, null,
+                "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE status = ? ORDER BY created_dt, id",
+                ps -> ps.setString(1, status.value()));
+    }
+
+    /** Deletes the row; true when there was one. */
+    public boolean delete(UUID id) {
+        return update("delete", id, "DELETE FROM " + TABLE + " WHERE id = ?", ps -> ps.setObject(1, id)) == 1;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private int update(String operation, UUID id, String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StatusStoreException("cannot " + operation + " " + TABLE + " row " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<FileStatusRecord> query(String operation, UUID id, String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                var rows = new ArrayList<FileStatusRecord>();
+                while (rs.next()) {
+                    rows.add(read(rs));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new StatusStoreException("cannot " + operation + " " + TABLE + " row" + (id == null ? "s" : " " + id)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireRow(String operation, UUID id, int updated) {
+        if (updated == 0) {
+            throw new StatusStoreException("cannot " + operation + " file " + id + ": no " + TABLE + " row has that id");
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    private static FileStatusRecord read(ResultSet rs) throws SQLException {
+        return new FileStatusRecord(
+                rs.getObject("id", UUID.class),
+                rs.getString("bucket_name"),
+                rs.getString("file_name"),
+                rs.getString("original_filename"),
+                FileStatus.fromValue(rs.getString("status")),
+                rs.getString("event_name"),
+                rs.getObject("size", Long.class),
+                rs.getString("content_type"),
+                rs.getString("minio_metadata"),
+                rs.getString("user_dn"),
+                instant(rs, "created_dt"),
+                instant(rs, "updated_dt"),
+                rs.getString("pipeline"),
+                rs.getString("namespace"),
+                rs.getString("job_name"),
+                rs.getInt("attempts"),
+                rs.getObject("progress", Double.class),
+                rs.getString("task"),
+                rs.getObject("committed", Long.class),
+                rs.getString("error"),
+                instant(rs, "started_dt"),
+                instant(rs, "finished_dt"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

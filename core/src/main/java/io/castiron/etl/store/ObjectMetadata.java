@@ -1,0 +1,79 @@
+package io.castiron.etl.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.castiron.etl.status.FileStatus;
+
+/**
+ * The user-metadata keys the product puts on a staged object, as the original did, and the encoding of their
+ * values: S3 metadata travels in HTTP headers, so a value that is not printable ASCII (a file name like
+ * {@code données.csv}) is written as an RFC 2047 encoded word ({@code =?UTF-8?B?...?=}), as S3 itself does.
+ */
+public final class ObjectMetadata {
+    public static final String ID = "id";
+    public static final String ORIGINAL_FILENAME = "originalFilename";
+    public static final String STATUS = "status";
+
+    private static final String ENCODED_PREFIX = "=?UTF-8?B?";
+    private static final String ENCODED_SUFFIX = "?=";
+
+    private ObjectMetadata() {
+    }
+
+    /** The metadata of a staged file. */
+    public static Map<String, String> of(String id, String originalFilename, FileStatus status) {
+        var metadata = new LinkedHashMap<String, String>();
+        metadata.put(ID, id);
+        metadata.put(ORIGINAL_FILENAME, originalFilename);
+        metadata.put(STATUS, status.value());
+        return metadata;
+    }
+
+    /** A copy of {@code metadata} with {@link #STATUS} set to {@code status}. */
+    public static Map<String, String> withStatus(Map<String, String> metadata, FileStatus status) {
+        var copy = new LinkedHashMap<>(metadata);
+        copy.keySet().removeIf(STATUS::equalsIgnoreCase);
+        copy.put(STATUS, status.value());
+        return copy;
+    }
+
+    static Map<String, String> encode(Map<String, String> metadata) {
+        var encoded = new LinkedHashMap<String, String>();
+        metadata.forEach((key, value) -> encoded.put(key, encodeValue(value)));
+        return encoded;
+    }
+
+    /** Decoded values under case-insensitive keys (S3 lower-cases metadata keys). */
+    static Map<String, String> decode(Map<String, String> metadata) {
+        var decoded = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+        metadata.forEach((key, value) -> decoded.put(key, decodeValue(value)));
+        return decoded;
+    }
+
+    static String encodeValue(String value) {
+        if (value == null) {
+            return "";
+        }
+        boolean plain = value.chars().allMatch(c -> c >= 0x20 && c < 0x7f) && !value.startsWith(ENCODED_PREFIX);
+        return plain ? value
+                : ENCODED_PREFIX + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
+                        + ENCODED_SUFFIX;
+    }
+
+    static String decodeValue(String value) {
+        if (value == null || !value.startsWith(ENCODED_PREFIX) || !value.endsWith(ENCODED_SUFFIX)
+                || value.length() < ENCODED_PREFIX.length() + ENCODED_SUFFIX.length()) {
+            return value;
+        }
+        String base64 = value.substring(ENCODED_PREFIX.length(), value.length() - ENCODED_SUFFIX.length());
+        try {
+            return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return value;
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package io.castiron.etl.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.castiron.etl.config.Settings;
+import io.castiron.etl.stage.StageLayout;
+import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
+import io.minio.Directive;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.UploadObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+
+/**
+ * The product's object-store operations on the MinIO SDK. Every method takes the bucket (pipelines may use
+ * different buckets); every failure is an {@link ObjectStoreException} naming bucket and key.
+ */
+public final class ObjectStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
+    private static final Set<String> ABSENT = Set.of("NoSuchKey", "NoSuchObject");
+    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+    private final MinioClient client;
+
+    public ObjectStore(MinioClient client) {
+        this.client = client;
+    }
+
+    /** A store on the S3 endpoint, keys and region of {@code settings}. */
+    public static ObjectStore from(Settings settings) {
+        return new ObjectStore(MinioClient.builder()
+                .endpoint(settings.s3Endpoint())
+                .credentials(settings.s3AccessKey(), settings.s3SecretKey())
+                .region(settings.s3Region())
+                .build());
+    }
+
+    /** Creates the bucket unless it exists; true when it created it. */
+    public boolean ensureBucket(String bucket) {
+        try {
+            if (client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                return false;
+            }
+            client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            LOG.info("created bucket {}", bucket);
+            return true;
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if ("BucketAlreadyOwnedByYou".equals(code) || "BucketAlreadyExists".equals(code)) {
+                return false;
+            }
+            throw failure("create bucket", bucket, "", e);
+        } catch (Exception e) {
+            throw failure("create bucket", bucket, "", e);
+        }
+    }
+
+    /**
+     * Puts an empty {@code .keep} object in each stage folder that has none, so the folders show in S3 browsers;
+     * returns the keys it created.
+     */
+    public List<String> ensureStageDirs(StageLayout layout) {
+        var created = new ArrayList<String>();
+        for (String dir : layout.dirs()) {
+            String key = layout.keepKey(dir);
+            if (!exists(layout.bucket(), key)) {
+                upload(layout.bucket(), key, new byte[0], "text/plain", Map.of());
+                created.add(key);
+            }
+        }
+        if (!created.isEmpty()) {
+            LOG.info("created stage folders in bucket {}: {}", layout.bucket(), created);
+        }
+        return created;
+    }
+
+    /** Objects directly under {@code prefix} (not in its sub-folders), all pages; folders are skipped. */
+    public List<ObjectSummary> list(String bucket, String prefix) {
+        return list(bucket, prefix, false);
+    }
+
+    /** Every object under {@code prefix}, sub-folders included, all pages; folder markers are skipped. */
+    public List<ObjectSummary> listRecursive(String bucket, String prefix) {
+        return list(bucket, prefix, true);
+    }
+
+    private List<ObjectSummary> list(String bucket, String prefix, boolean recursive) {
+        var objects = new ArrayList<ObjectSummary>();
+        try {
+            Iterable<Result<Item>> results = client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(recursive).build());
+            for (Result<Item> result : results) {
+                Item item = result.get();
+                if (item.isDir() || item.objectName().endsWith("/")) {
+                    continue;
+                }
+                objects.add(new ObjectSummary(item.objectName(), item.size(), unquote(item.etag()),
+                        item.lastModified() == null ? null : item.lastModified().toInstant()));
+            }
+            return objects;
+        } catch (Exception e) {
+            throw failure("list", bucket, prefix + "*", e);
+        }
+    }
+
+    /** The object's size, etag, content type, last modified and user metadata; empty when it does not exist. */
+    public Optional<ObjectInfo> stat(String bucket, String key) {
+        try {
+            StatObjectResponse s = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return Optional.of(new ObjectInfo(key, s.size(), unquote(s.etag()), s.contentType(),
+                    s.lastModified() == null ? null : s.lastModified().toInstant(),
+                    ObjectMetadata.decode(s.userMetadata())));
+        } catch (ErrorResponseException e) {
+            if (ABSENT.contains(e.errorResponse().code())) {
+                // a HEAD 404 carries no body, so a missing bucket looks like a missing key: tell them apart
+                requireBucket(bucket, key);
+                return Optional.empty();
+            }
+            throw failure("stat", bucket, key, e);
+        } catch (Exception e) {
+            throw failure("stat", bucket, key, e);
+        }
+    }
+
+    public boolean exists(String bucket, String key) {
+        return stat(bucket, key).isPresent();
+    }
+
+    /**
+     * Moves {@code from} to {@code to} (copy, then delete) giving the target {@code userMetadata}, or the
+     * source's metadata when {@code userMetadata} is null; the content type is kept. Idempotent, so a retried
+     * step resumes: when the source is gone and the target exists the move already happened and this returns
+     * false; when both are gone it fails naming both keys. Returns true when it moved the object now.
+     */
+    public boolean move(String bucket, String from, String to, Map<String, String> userMetadata) {
+        Optional<ObjectInfo> source = stat(bucket, from);
+        if (source.isEmpty()) {
+            if (exists(bucket, to)) {
+                LOG.debug("s3://{}/{} already moved to {}", bucket, from, to);
+                return false;
+            }
+            throw new ObjectStoreException("cannot move s3://" + bucket + "/" + from + " to " + to
+                    + ": neither the source nor the target exists");
+        }
+        var copy = CopyObjectArgs.builder()
+                .bucket(bucket)
+                .object(to)
+                .source(CopySource.builder().bucket(bucket).object(from).build());
+        if (userMetadata != null) {
+            String contentType = source.get().contentType();
+            copy.metadataDirective(Directive.REPLACE)
+                    .userMetadata(ObjectMetadata.encode(userMetadata))
+                    .headers(Map.of("Content-Type", contentType == null ? DEFAULT_CONTENT_TYPE : contentType));
+        }
+        try {
+            client.copyObject(copy.build());
+        } catch (Exception e) {
+            throw failure("copy", bucket, from + " to " + to, e);
+        }
+        if (!from.equals(to)) {
+            delete(bucket, from);
+        }
+        LOG.debug("moved s3://{}/{} to {}", bucket, from, to);
+        return true;
+    }
+
+    /** Writes the object to {@code target}, replacing it; parent folders are created. */
+    public void download(String bucket, String key, Path target) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            if (target.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(target.toAbsolutePath().getParent());
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (Exception e) {
+            throw failure("download", bucket, key, e, " to " + target);
+        }
+    }
+
+    public void upload(String bucket, String key, Path file, String contentType, Map<String, String> userMetadata) {
+        try {
+            client.uploadObject(UploadObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .filename(file.toString())
+                    .contentType(contentType == null ? DEFAULT_CONTENT_TYPE : contentType)
+                    .userMetadata(ObjectMetadata.encode(userMetadata == null ? Map.of() : userMetadata))
+                    .build());
+        } catch (Exception e) {
+            throw failure("upload", bucket, key, e, " from " + file);
+        }
+    }
+
+    public void upload(String bucket, String key, byte[] content, String contentType,
+            Map<String, String> userMetadata) {
+        try {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .stream(new ByteArrayInputStream(content), content.length, -1)
+                    .contentType(contentType == null ? DEFAULT_CONTENT_TYPE : contentType)
+                    .userMetadata(ObjectMetadata.encode(userMetadata == null ? Map.of() : userMetadata))
+                    .build());
+        } catch (Exception e) {
+            throw failure("upload", bucket, key, e);
+        }
+    }
+
+    /** The object's content as UTF-8 text. */
+    public String readText(String bucket, String key) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            throw failure("read", bucket, key, e);
+        }
+    }
+
+    /** Deletes the object; deleting an absent object succeeds. */
+    public void delete(String bucket, String key) {
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (Exception e) {
+            throw failure("delete", bucket, key, e);
+        }
+    }
+
+    private void requireBucket(String bucket, String key) {
+        boolean exists;
+        try {
+            exists = client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        } catch (Exception e) {
+            throw failure("stat", bucket, key, e);
+        }
+        if (!exists) {
+            throw new ObjectStoreException("cannot stat s3://" + bucket + "/" + key + ": bucket " + bucket
+                    + " does not exist");
+        }
+    }
+
+    private static String unquote(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
+    }
+
+    private static ObjectStoreException failure(String operation, String bucket, String key, Exception e) {
+        return failure(operation, bucket, key, e, "");
+    }
+
+    private static ObjectStoreException failure(String operation, String bucket, String key, Exception e,
+            String detail) {
+        if (e instanceof InterruptedException || e.getCause() instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        String reason = e instanceof ErrorResponseException r
+                ? r.errorResponse().code() + ": " + r.errorResponse().message()
+                : e instanceof IOException ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new ObjectStoreException("cannot " + operation + " s3://" + bucket + "/" + key + detail + ": " + reason, e);
+    }
+}

@@ -1,0 +1,184 @@
+package io.castiron.etl.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.castiron.etl.api.v1alpha1.Stages;
+import io.castiron.etl.config.Settings;
+import io.castiron.etl.stage.StageLayout;
+import io.castiron.etl.status.FileStatus;
+import io.castiron.etl.testkit.S3TestServer;
+import io.castiron.etl.testkit.TestServers;
+
+@ExtendWith(TestServers.class)
+class ObjectStoreTest {
+    static S3TestServer s3;
+    static ObjectStore store;
+    static String bucket;
+
+    @BeforeAll
+    static void bucket() {
+        store = ObjectStore.from(Settings.from(s3.settingsEnv()));
+        bucket = "store-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(store.ensureBucket(bucket)).isTrue();
+        assertThat(store.ensureBucket(bucket)).as("second ensureBucket").isFalse();
+    }
+
+    private static void put(String key, String text, String contentType) {
+        store.upload(bucket, key, text.getBytes(StandardCharsets.UTF_8), contentType, Map.of());
+    }
+
+    @Test
+    void moveGivesTheTargetTheMetadataAndRemovesTheSource() {
+        String id = UUID.randomUUID().toString();
+        put("demo/01_inbox/people.csv", "name\nada\n", "text/csv");
+        String target = "demo/02_processing/" + id + "-people.csv";
+
+        boolean moved = store.move(bucket, "demo/01_inbox/people.csv", target,
+                ObjectMetadata.of(id, "people.csv", FileStatus.PROCESSING));
+
+        assertThat(moved).isTrue();
+        assertThat(store.exists(bucket, "demo/01_inbox/people.csv")).as("source after the move").isFalse();
+        var info = store.stat(bucket, target).orElseThrow();
+        assertThat(info.userMetadata())
+                .containsEntry(ObjectMetadata.ID, id)
+                .containsEntry(ObjectMetadata.ORIGINAL_FILENAME, "people.csv")
+                .containsEntry(ObjectMetadata.STATUS, "Processing");
+        assertThat(info.contentType()).isEqualTo("text/csv");
+        assertThat(info.size()).isEqualTo(9);
+        assertThat(store.readText(bucket, target)).isEqualTo("name\nada\n");
+    }
+
+    @Test
+    void aMoveRetriedAfterItSucceededIsANoOp() {
+        put("retry/01_inbox/a.txt", "a", "text/plain");
+        var metadata = ObjectMetadata.of("1", "a.txt", FileStatus.QUEUED);
+        assertThat(store.move(bucket, "retry/01_inbox/a.txt", "retry/02_processing/1-a.txt", metadata)).isTrue();
+
+        assertThat(store.move(bucket, "retry/01_inbox/a.txt", "retry/02_processing/1-a.txt", metadata)).isFalse();
+        assertThat(store.readText(bucket, "retry/02_processing/1-a.txt")).isEqualTo("a");
+    }
+
+    @Test
+    void aMoveInterruptedAfterTheCopyFinishesOnRetry() {
+        put("crash/01_inbox/c.txt", "c", "text/plain");
+        put("crash/02_processing/3-c.txt", "c", "text/plain");
+
+        assertThat(store.move(bucket, "crash/01_inbox/c.txt", "crash/02_processing/3-c.txt",
+                ObjectMetadata.of("3", "c.txt", FileStatus.QUEUED))).isTrue();
+
+        assertThat(store.exists(bucket, "crash/01_inbox/c.txt")).isFalse();
+        assertThat(store.stat(bucket, "crash/02_processing/3-c.txt").orElseThrow().metadata(ObjectMetadata.ID))
+                .contains("3");
+    }
+
+    @Test
+    void aMoveWithoutMetadataKeepsTheSourceMetadata() {
+        put("keep/01_inbox/k.txt", "k", "text/plain");
+        store.move(bucket, "keep/01_inbox/k.txt", "keep/02_processing/k.txt", ObjectMetadata.of("7", "k.txt",
+                FileStatus.QUEUED));
+        store.move(bucket, "keep/02_processing/k.txt", "keep/03_archive/k.txt", null);
+
+        var info = store.stat(bucket, "keep/03_archive/k.txt").orElseThrow();
+        assertThat(info.metadata(ObjectMetadata.ID)).contains("7");
+        assertThat(info.contentType()).isEqualTo("text/plain");
+    }
+
+    @Test
+    void aMoveOfAMissingObjectNamesBothKeys() {
+        assertThatThrownBy(() -> store.move(bucket, "gone/from.csv", "gone/to.csv", Map.of()))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining(bucket).hasMessageContaining("gone/from.csv").hasMessageContaining("gone/to.csv");
+    }
+
+    @Test
+    void nonAsciiOriginalFilenamesSurviveAsMetadata() {
+        put("intl/01_inbox/données été.csv", "x", "text/csv");
+        store.move(bucket, "intl/01_inbox/données été.csv", "intl/02_processing/9-données été.csv",
+                ObjectMetadata.of("9", "données été.csv", FileStatus.QUEUED));
+
+        assertThat(store.stat(bucket, "intl/02_processing/9-données été.csv").orElseThrow()
+                .metadata(ObjectMetadata.ORIGINAL_FILENAME)).contains("données été.csv");
+    }
+
+    @Test
+    void listingReturnsEveryPageAndSkipsFolders() throws Exception {
+        String listBucket = bucket + "-list";
+        store.ensureBucket(listBucket);
+        var pool = Executors.newFixedThreadPool(8);
+        try {
+            var uploads = IntStream.range(0, 1100)
+                    .mapToObj(i -> pool.submit(() -> store.upload(listBucket, String.format("many/f%04d.csv", i),
+                            new byte[] {(byte) i}, "text/csv", Map.of())))
+                    .toList();
+            for (var upload : uploads) {
+                upload.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        store.upload(listBucket, "many/sub/nested.csv", new byte[] {1}, "text/csv", Map.of());
+        store.upload(listBucket, "many/folder/", new byte[0], "application/x-directory", Map.of());
+
+        var direct = store.list(listBucket, "many/");
+        assertThat(direct).hasSize(1100);
+        assertThat(direct.get(0).key()).isEqualTo("many/f0000.csv");
+        assertThat(direct.get(0).size()).isEqualTo(1);
+        assertThat(direct.get(0).etag()).isNotBlank().doesNotContain("\"");
+        assertThat(direct.get(0).lastModified()).isNotNull();
+
+        var all = store.listRecursive(listBucket, "many/");
+        assertThat(all).hasSize(1101).noneMatch(o -> o.key().endsWith("/"));
+    }
+
+    @Test
+    void stageFoldersGetAKeepMarkerOnce() {
+        var layout = new StageLayout(bucket, "stages/", new Stages("01_inbox", "02_processing", "03_archive",
+                "04_error", null));
+
+        assertThat(store.ensureStageDirs(layout)).containsExactly(
+                "stages/01_inbox/.keep", "stages/02_processing/.keep", "stages/03_archive/.keep",
+                "stages/04_error/.keep", "stages/05_canceled/.keep");
+        assertThat(store.ensureStageDirs(layout)).as("second call").isEmpty();
+        assertThat(store.exists(bucket, "stages/01_inbox/.keep")).isTrue();
+    }
+
+    @Test
+    void uploadDownloadAndDeleteAFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("in.txt"), "hello");
+        store.upload(bucket, "files/in.txt", file, "text/plain", Map.of("origin", "test"));
+        store.download(bucket, "files/in.txt", dir.resolve("out/in.txt"));
+        store.download(bucket, "files/in.txt", dir.resolve("out/in.txt"));
+
+        assertThat(dir.resolve("out/in.txt")).hasContent("hello");
+        assertThat(store.stat(bucket, "files/in.txt").orElseThrow().metadata("origin")).contains("test");
+        store.delete(bucket, "files/in.txt");
+        store.delete(bucket, "files/in.txt");
+        assertThat(store.stat(bucket, "files/in.txt")).isEmpty();
+    }
+
+    @Test
+    void failuresNameBucketAndKey(@TempDir Path dir) {
+        assertThatThrownBy(() -> store.readText(bucket, "missing/file.csv"))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("s3://" + bucket + "/missing/file.csv");
+        assertThatThrownBy(() -> store.stat("no-such-bucket-x", "a.csv"))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("s3://no-such-bucket-x/a.csv");
+        assertThatThrownBy(() -> store.download(bucket, "missing/file.csv", dir.resolve("x")))
+                .hasMessageContaining("missing/file.csv");
+    }
+}

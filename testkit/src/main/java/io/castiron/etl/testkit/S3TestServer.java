@@ -1,0 +1,109 @@
+package io.castiron.etl.testkit;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.filesystem.reference.FilesystemConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.minio.MinioClient;
+
+/**
+ * An S3 server (s3proxy on jclouds' filesystem provider, so user metadata and directory markers behave as on
+ * disk) on a free loopback port with V4 authentication. One per JVM: {@link #shared()}.
+ */
+public final class S3TestServer {
+    private static final Logger LOG = LoggerFactory.getLogger(S3TestServer.class);
+    private static S3TestServer shared;
+
+    public static final String ACCESS_KEY = "castiron-test";
+    public static final String SECRET_KEY = "castiron-test-secret";
+    public static final String REGION = "us-east-1";
+
+    private final S3Proxy proxy;
+    private final Path dataDir;
+    private final String endpoint;
+
+    private S3TestServer() throws Exception {
+        long started = System.nanoTime();
+        dataDir = TestFiles.tempDir("castiron-s3-");
+        var props = new Properties();
+        props.setProperty(FilesystemConstants.PROPERTY_BASEDIR, dataDir.toString());
+        var blobStore = ContextBuilder.newBuilder("filesystem")
+                .overrides(props)
+                .build(BlobStoreContext.class)
+                .getBlobStore();
+        proxy = S3Proxy.builder()
+                .blobStore(blobStore)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        proxy.start();
+        endpoint = "http://127.0.0.1:" + proxy.getPort();
+        LOG.info("S3 test server at {} (data in {}) started in {} ms", endpoint, dataDir,
+                (System.nanoTime() - started) / 1_000_000);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stop s3 test server"));
+    }
+
+    /** The JVM's S3 server, started on first use. */
+    public static synchronized S3TestServer shared() {
+        if (shared == null) {
+            try {
+                shared = new S3TestServer();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the S3 test server (s3proxy): " + e.getMessage(), e);
+            }
+        }
+        return shared;
+    }
+
+    /** {@code http://127.0.0.1:<port>} */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public String accessKey() {
+        return ACCESS_KEY;
+    }
+
+    public String secretKey() {
+        return SECRET_KEY;
+    }
+
+    public String region() {
+        return REGION;
+    }
+
+    /** Where the filesystem provider keeps buckets (one folder per bucket). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public MinioClient minioClient() {
+        return MinioClient.builder().endpoint(endpoint).credentials(ACCESS_KEY, SECRET_KEY).region(REGION).build();
+    }
+
+    /** The core Settings variables that point at this server. */
+    public Map<String, String> settingsEnv() {
+        return Map.of(
+                SettingsEnvNames.S3_ENDPOINT, endpoint,
+                SettingsEnvNames.S3_ACCESS_KEY, ACCESS_KEY,
+                SettingsEnvNames.S3_SECRET_KEY, SECRET_KEY,
+                SettingsEnvNames.S3_REGION, REGION);
+    }
+
+    private void stop() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the S3 test server failed: {}", e.toString());
+        }
+    }
+}
