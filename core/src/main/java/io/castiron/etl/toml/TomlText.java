@@ -30,7 +30,9 @@ final class TomlText {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
+                // in a multi-line string a lone quote may stay as is; escape those that could close it
+                case '"' -> out.append(!multiLine || i + 1 == value.length() || value.charAt(i + 1) == '"'
+                        ? "\\\"" : "\"");
                 case '\n' -> out.append(multiLine ? "\n" : "\\n");
                 case '\t' -> out.append(multiLine ? "\t" : "\\t");
                 case '\r' -> out.append("\\r");
