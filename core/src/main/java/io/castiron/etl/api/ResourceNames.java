@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Kubernetes names derived from things users name freely (object keys, file names). */
 public final class ResourceNames {
@@ -13,6 +14,7 @@ public final class ResourceNames {
     public static final int MAX_LENGTH = 63;
     private static final String TOML_SUFFIX = ".toml";
     private static final int HASH_CHARS = 8;
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     private ResourceNames() {
     }
@@ -37,6 +39,14 @@ public final class ResourceNames {
         int room = MAX_LENGTH - HASH_CHARS - 1;
         String head = trimDashes(readable.length() > room ? readable.substring(0, room) : readable);
         return head.isEmpty() ? "pipeline-" + hash : head + "-" + hash;
+    }
+
+    /**
+     * True for a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit,
+     * at most 63 characters): what a pipeline name must be, as it also goes into label values.
+     */
+    public static boolean isValidName(String name) {
+        return name != null && name.length() <= MAX_LENGTH && DNS_LABEL.matcher(name).matches();
     }
 
     /** Lowercase ASCII letters and digits, accents folded, every other run of characters one '-'. */
