@@ -32,7 +32,7 @@ public final class ResourceNames {
         boolean toml = tomlObjectKey.endsWith(TOML_SUFFIX);
         String base = toml ? tomlObjectKey.substring(0, tomlObjectKey.length() - TOML_SUFFIX.length()) : tomlObjectKey;
         String readable = readable(base);
-        if (toml && readable.equals(base) && readable.length() <= MAX_LENGTH) {
+        if (toml && !readable.isEmpty() && readable.equals(base) && readable.length() <= MAX_LENGTH) {
             return readable;
         }
         String hash = shortHash(tomlObjectKey);

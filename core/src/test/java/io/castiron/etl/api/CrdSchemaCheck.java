@@ -42,6 +42,11 @@ public final class CrdSchemaCheck {
         }
     }
 
+    /** A bare openAPIV3Schema, e.g. to test the checker itself. */
+    public static CrdSchemaCheck ofSchema(JsonNode openApiV3Schema) {
+        return new CrdSchemaCheck(openApiV3Schema);
+    }
+
     public static CrdSchemaCheck pipeline() {
         return of(PIPELINE_CRD);
     }
