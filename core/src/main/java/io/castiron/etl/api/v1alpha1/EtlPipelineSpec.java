@@ -16,6 +16,7 @@ import io.fabric8.generator.annotation.Required;
 public class EtlPipelineSpec {
     public static final String DEFAULT_BUCKET = "etl";
     public static final int DEFAULT_MAX_CONCURRENT_JOBS = 4;
+    public static final int MAX_CONCURRENT_JOBS_LIMIT = 10000;
     public static final String DEFAULT_POLL_INTERVAL = "5s";
     public static final String DEFAULT_RETENTION = "24h";
     /** A Go-style duration: one or more number+unit pairs (ms, s, m, h). */
@@ -51,7 +52,7 @@ public class EtlPipelineSpec {
 
     @JsonPropertyDescription("At most this many Jobs of this pipeline run at once; the rest wait in phase Queued.")
     @Min(1)
-    @Max(10000)
+    @Max(MAX_CONCURRENT_JOBS_LIMIT)
     @Default("4")
     private Integer maxConcurrentJobs = DEFAULT_MAX_CONCURRENT_JOBS;
 
