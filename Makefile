@@ -20,6 +20,8 @@ crds: ## Regenerate crds/ from the Java CRD classes
 
 convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE=ns] [BUCKET=etl] [PREFIX=folder]
 	@test -n "$(TOML)" || { echo "usage: make convert TOML=path/to/pipeline.toml [NAME=x] [NAMESPACE=ns] [BUCKET=etl] [PREFIX=folder]" >&2; exit 2; }
-	@$(MVN) -q -pl core -am -DskipTests install
-	@$(MVN) -q -pl core exec:java -Dexec.mainClass=io.castiron.etl.toml.ConvertCommand \
-	  -Dexec.args="$(abspath $(TOML)) $(if $(NAME),--name $(NAME)) $(if $(NAMESPACE),--namespace $(NAMESPACE)) $(if $(BUCKET),--bucket $(BUCKET)) $(if $(PREFIX),--prefix $(PREFIX))"
+	@# Maven writes colour resets to stdout, so it only builds; java prints YAML clean enough for kubectl apply -f -
+	@$(MVN) -q -pl core -am compile dependency:build-classpath -Dmdep.includeScope=runtime \
+	  -Dmdep.outputFile=target/runtime-classpath.txt >&2
+	@java -cp "core/target/classes:$$(cat core/target/runtime-classpath.txt)" io.castiron.etl.toml.ConvertCommand \
+	  "$(abspath $(TOML))" $(if $(NAME),--name "$(NAME)") $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(BUCKET),--bucket "$(BUCKET)") $(if $(PREFIX),--prefix "$(PREFIX)")

@@ -62,10 +62,10 @@ final class PipelineTomlDecoder {
             throw new TomlConfigException(sourceName, 0, null, "the document holds no keys (only comments or "
                     + "blank lines); a pipeline needs a [castiron.etl] table");
         }
-        var root = new TomlSection(sourceName, document, List.of(), 1);
+        var root = new TomlSection(sourceName, document, List.of());
         String title = root.string(TITLE).orElse(null);
-        TomlSection castiron = root.table(CASTIRON).orElseThrow(() -> missingEtlTable(root));
-        TomlSection etl = castiron.table(ETL).orElseThrow(() -> missingEtlTable(root));
+        TomlSection castiron = root.table(CASTIRON).orElseThrow(this::missingEtlTable);
+        TomlSection etl = castiron.table(ETL).orElseThrow(this::missingEtlTable);
 
         EtlPipelineSpec spec = readEtl(etl);
         root.reportUnknownKeys(warnings);
@@ -77,7 +77,7 @@ final class PipelineTomlDecoder {
         return new PipelineConfig(title, spec, warnings);
     }
 
-    private TomlConfigException missingEtlTable(TomlSection root) {
+    private TomlConfigException missingEtlTable() {
         return new TomlConfigException(sourceName, 0, display(ETL_TABLE),
                 "table [castiron.etl] is missing; it holds the pipeline (handled_file_glob, the *_dir keys, "
                         + "and shell or [castiron.etl.python])");

@@ -24,23 +24,12 @@ final class TomlSection {
     private final String sourceName;
     private final TomlTable table;
     private final List<String> path;
-    private final int line;
     private final Set<String> read = new HashSet<>();
 
-    TomlSection(String sourceName, TomlTable table, List<String> path, int line) {
+    TomlSection(String sourceName, TomlTable table, List<String> path) {
         this.sourceName = sourceName;
         this.table = table;
         this.path = List.copyOf(path);
-        this.line = line;
-    }
-
-    List<String> path() {
-        return path;
-    }
-
-    /** Line of this table's header (or first key), 0 when unknown. */
-    int line() {
-        return line;
     }
 
     List<String> pathOf(String key) {
@@ -55,15 +44,6 @@ final class TomlSection {
 
     TomlConfigException error(String key, String reason) {
         return new TomlConfigException(sourceName, lineOf(key), TomlKeys.display(pathOf(key)), reason);
-    }
-
-    /** An error about this table as a whole (e.g. a missing key, reported at the table's header). */
-    TomlConfigException error(String reason) {
-        return new TomlConfigException(sourceName, line, TomlKeys.display(path), reason);
-    }
-
-    boolean has(String key) {
-        return table.contains(List.of(key));
     }
 
     Optional<String> string(String key) {
@@ -91,7 +71,7 @@ final class TomlSection {
 
     Optional<TomlSection> table(String key) {
         return value(key, TomlTable.class)
-                .map(t -> new TomlSection(sourceName, t, pathOf(key), lineOf(key)));
+                .map(t -> new TomlSection(sourceName, t, pathOf(key)));
     }
 
     /** A table whose values must all be strings, in document order. */
@@ -143,7 +123,7 @@ final class TomlSection {
                     throw new TomlConfigException(sourceName, itemLine, TomlKeys.display(itemPath),
                             "expected a table, found " + typeName(array.get(i)));
                 }
-                sections.add(new TomlSection(sourceName, item, itemPath, itemLine));
+                sections.add(new TomlSection(sourceName, item, itemPath));
             }
         });
         return sections;

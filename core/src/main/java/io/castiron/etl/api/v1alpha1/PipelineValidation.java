@@ -96,22 +96,23 @@ public final class PipelineValidation {
             problems.add(new Problem("stages", MISSING));
             return;
         }
-        boolean missing = false;
-        for (var required : List.of(Map.entry("inbox", stages.getInbox() != null),
-                Map.entry("processing", stages.getProcessing() != null),
-                Map.entry("error", stages.getError() != null))) {
-            if (!required.getValue()) {
-                problems.add(new Problem("stages." + required.getKey(), MISSING));
-                missing = true;
-            }
-        }
-        if (missing || spec.getBucket() == null || spec.getBucket().isBlank()) {
+        int before = problems.size();
+        requireStage("inbox", stages.getInbox(), problems);
+        requireStage("processing", stages.getProcessing(), problems);
+        requireStage("error", stages.getError(), problems);
+        if (problems.size() > before || spec.getBucket() == null || spec.getBucket().isBlank()) {
             return;
         }
         try {
             StageLayout.of(spec);
         } catch (IllegalArgumentException e) {
             problems.add(stageProblem(e.getMessage()));
+        }
+    }
+
+    private static void requireStage(String stage, String folder, List<Problem> problems) {
+        if (folder == null) {
+            problems.add(new Problem("stages." + stage, MISSING));
         }
     }
 
