@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +36,10 @@ public record Settings(
     public static final String POSTGRES_PASSWORD = "ETL_POSTGRES_PASSWORD";
     public static final String KAFKA_BOOTSTRAP_SERVERS = "ETL_KAFKA_BOOTSTRAP_SERVERS";
     public static final String KAFKA_TOPIC = "ETL_KAFKA_TOPIC";
+
+    /** Every variable name above. */
+    public static final List<String> NAMES = List.of(S3_ENDPOINT, S3_SECURE, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
+            CONFIG_BUCKET, POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC);
 
     public static final String DEFAULT_CONFIG_BUCKET = "etl";
     public static final String DEFAULT_KAFKA_TOPIC = "pizza-tracker";

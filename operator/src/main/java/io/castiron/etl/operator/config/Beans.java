@@ -1,22 +1,39 @@
 package io.castiron.etl.operator.config;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+
+import jakarta.inject.Singleton;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.castiron.etl.config.Settings;
+import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.operator.job.JobFactory;
 import io.castiron.etl.operator.job.RunnerDefaults;
+import io.castiron.etl.status.StatusStore;
+import io.castiron.etl.store.ObjectStore;
 
 /** Wires core's plain classes into CDI. */
 public class Beans {
+    /**
+     * The shared connection settings: environment variables as everywhere, read through Quarkus' configuration
+     * so they may also be given in application.properties or by tests.
+     */
     @Produces
-    @ApplicationScoped
+    @Singleton
     Settings settings() {
-        return Settings.fromEnvironment();
+        var config = ConfigProvider.getConfig();
+        var values = new HashMap<String, String>();
+        for (String name : Settings.NAMES) {
+            config.getOptionalValue(name, String.class).ifPresent(v -> values.put(name, v));
+        }
+        return Settings.from(values);
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     RunnerDefaults runnerDefaults(OperatorConfig config) {
         var r = config.runner();
         return new RunnerDefaults(r.image(), r.imagePullPolicy(), r.serviceAccountName(), r.backoffLimit(),
@@ -24,8 +41,30 @@ public class Beans {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     JobFactory jobFactory(RunnerDefaults defaults, Settings settings) {
         return new JobFactory(defaults, settings);
+    }
+
+    @Produces
+    @Singleton
+    ObjectStore objectStore(Settings settings) {
+        return ObjectStore.from(settings);
+    }
+
+    @Produces
+    @Singleton
+    StatusStore statusStore(Settings settings) {
+        return StatusStore.from(settings);
+    }
+
+    @Produces
+    @Singleton
+    EventPublisher eventPublisher(Settings settings) {
+        return EventPublisher.create(settings);
+    }
+
+    void closePublisher(@Disposes EventPublisher publisher) {
+        publisher.close();
     }
 }

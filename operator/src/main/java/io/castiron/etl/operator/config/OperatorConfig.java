@@ -1,5 +1,6 @@
 package io.castiron.etl.operator.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -9,6 +10,17 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "etl")
 public interface OperatorConfig {
     Runner runner();
+
+    ConfigBucket configBucket();
+
+    /** TOML files in the config bucket (ETL_CONFIG_BUCKET) become EtlPipelines in the operator's namespace. */
+    interface ConfigBucket {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("10s")
+        Duration pollInterval();
+    }
 
     interface Runner {
         /** Image of each file's Job, unless the pipeline names one. */

@@ -1,0 +1,49 @@
+package io.castiron.etl.operator;
+
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+
+/** Reading a Job's outcome from its status conditions. */
+public final class Jobs {
+    public static final String COMPLETE = "Complete";
+    public static final String FAILED = "Failed";
+
+    private Jobs() {
+    }
+
+    public static boolean isActive(Job job) {
+        return condition(job, COMPLETE).isEmpty() && condition(job, FAILED).isEmpty();
+    }
+
+    public static boolean succeeded(Job job) {
+        return condition(job, COMPLETE).isPresent();
+    }
+
+    public static Optional<JobCondition> failed(Job job) {
+        return condition(job, FAILED);
+    }
+
+    /** Pods started for this Job so far. */
+    public static int attempts(Job job) {
+        var s = job.getStatus();
+        if (s == null) {
+            return 0;
+        }
+        return zero(s.getActive()) + zero(s.getSucceeded()) + zero(s.getFailed());
+    }
+
+    private static int zero(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    private static Optional<JobCondition> condition(Job job, String type) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst();
+    }
+}

@@ -1,0 +1,107 @@
+package io.castiron.etl.operator.file;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.api.v1alpha1.EtlPipeline;
+import io.castiron.etl.api.v1alpha1.FilePhase;
+import io.castiron.etl.operator.Labels;
+import io.castiron.etl.stage.StageLayout;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+
+/**
+ * One file, by phase: Pending -> stage; Queued -> wait for the pipeline to launch its Job; Running -> follow the
+ * Job; any phase -> cancel when asked; final phases -> retention. Jobs are launched by the pipeline's reconciler,
+ * which owns the concurrency limit.
+ */
+// Not generation-aware: the cancel annotation changes no generation and must still wake the file.
+@ControllerConfiguration(name = EtlFileReconciler.NAME, generationAwareEventProcessing = false)
+public class EtlFileReconciler implements Reconciler<EtlFile> {
+    public static final String NAME = "etlfile";
+    private static final Duration WAIT_FOR_PIPELINE = Duration.ofSeconds(30);
+
+    @Inject
+    Stager stager;
+
+    @Inject
+    JobObserver observer;
+
+    @Inject
+    Canceller canceller;
+
+    @Inject
+    Retention retention;
+
+    @Inject
+    FileStatusWriter writer;
+
+    @Override
+    public List<EventSource<?, EtlFile>> prepareEventSources(EventSourceContext<EtlFile> context) {
+        var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlFile.class)
+                .withName("file-jobs")
+                .withLabelSelector(Labels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(EtlFile.class))
+                .build(), context);
+        // A pipeline change must not wake every file: files read their pipeline when they reconcile anyway.
+        var pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(EtlPipeline.class, EtlFile.class)
+                .withName("file-pipelines")
+                .withPrimaryToSecondaryMapper((EtlFile f) -> Set.of(
+                        new ResourceID(f.getSpec().getPipeline(), f.getMetadata().getNamespace())))
+                .withSecondaryToPrimaryMapper(p -> Set.of())
+                .build(), context);
+        return List.of(jobs, pipelines);
+    }
+
+    @Override
+    public UpdateControl<EtlFile> reconcile(EtlFile file, Context<EtlFile> context) {
+        EtlPipeline pipeline = context.getSecondaryResource(EtlPipeline.class).orElse(null);
+        FilePhase phase = FileStatusWriter.phaseOf(file);
+        if (phase.isFinal()) {
+            return retention.apply(context, file, pipeline)
+                    .map(left -> UpdateControl.<EtlFile>noUpdate().rescheduleAfter(left))
+                    .orElseGet(UpdateControl::noUpdate);
+        }
+        if (pipeline == null) {
+            writer.note(context, file, "PipelineMissing", "Waiting for EtlPipeline " + file.getSpec().getPipeline());
+            return UpdateControl.<EtlFile>noUpdate().rescheduleAfter(WAIT_FOR_PIPELINE);
+        }
+        StageLayout layout;
+        try {
+            layout = StageLayout.of(pipeline.getSpec());
+        } catch (IllegalArgumentException invalid) {
+            writer.note(context, file, "PipelineInvalid", "EtlPipeline " + pipeline.getMetadata().getName()
+                    + " is invalid: " + invalid.getMessage());
+            return UpdateControl.<EtlFile>noUpdate().rescheduleAfter(WAIT_FOR_PIPELINE);
+        }
+        Job job = context.getSecondaryResource(Job.class).orElse(null);
+        if (file.isCancelRequested()) {
+            boolean done = canceller.cancel(context, file, pipeline, layout, job);
+            return done ? afterFinal() : UpdateControl.noUpdate();
+        }
+        FilePhase after = switch (phase) {
+            case Pending -> stager.stage(context, file, pipeline, layout);
+            case Queued, Running -> observer.observe(context, file, layout, job);
+            default -> phase;
+        };
+        return after.isFinal() ? afterFinal() : UpdateControl.noUpdate();
+    }
+
+    /** Our own status patch does not trigger a reconcile; come back so retention gets scheduled. */
+    private static UpdateControl<EtlFile> afterFinal() {
+        return UpdateControl.<EtlFile>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+    }
+}

@@ -1,0 +1,59 @@
+package io.castiron.etl.operator.file;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.events.EventPublisher;
+import io.castiron.etl.events.JobStatus;
+import io.castiron.etl.stage.StageLayout;
+import io.castiron.etl.status.FileStatus;
+import io.castiron.etl.status.StatusStore;
+import io.castiron.etl.store.ObjectMetadata;
+import io.castiron.etl.store.ObjectStore;
+
+/**
+ * When a Job failed and its runner could not finalize (killed, out of memory, past its deadline, image not
+ * pulled), the operator does it: file to error, an error log saying why, row Failed, Kafka {@code failure}.
+ */
+@ApplicationScoped
+public class FailureFinalizer {
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    StatusStore statusStore;
+
+    @Inject
+    EventPublisher publisher;
+
+    /**
+     * Idempotent, so a retry after a crash half-way resumes: the move is skipped when the file is already in
+     * error, the log is written unless it exists.
+     *
+     * @param fromKey where the file is now (processing, inbox, or already error)
+     * @return the file's key in the error folder
+     */
+    public String fail(EtlFile file, StageLayout layout, String fromKey, String why) {
+        String id = file.getMetadata().getUid();
+        String name = file.getSpec().getOriginalName();
+        String errorKey = layout.errorKey(id, name);
+        if (!fromKey.equals(errorKey)) {
+            store.move(layout.bucket(), fromKey, errorKey, ObjectMetadata.of(id, name, FileStatus.FAILED));
+        }
+        String logKey = layout.errorLogKey(id, name);
+        if (!store.exists(layout.bucket(), logKey)) {
+            String log = "File: " + name + "\nFile id: " + id + "\nPipeline: " + file.getMetadata().getNamespace()
+                    + "/" + file.getSpec().getPipeline() + "\nJob: " + file.getMetadata().getName() + "\n\n" + why
+                    + "\n";
+            store.upload(layout.bucket(), logKey, log.getBytes(StandardCharsets.UTF_8), "text/plain",
+                    ObjectMetadata.of(id, name, FileStatus.FAILED));
+        }
+        statusStore.finish(UUID.fromString(id), FileStatus.FAILED, errorKey, why);
+        publisher.status(id, JobStatus.FAILURE);
+        return errorKey;
+    }
+}

@@ -1,0 +1,232 @@
+package io.castiron.etl.operator.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.api.v1alpha1.EtlPipeline;
+import io.castiron.etl.api.v1alpha1.EtlPipelineStatus;
+import io.castiron.etl.api.v1alpha1.FilePhase;
+import io.castiron.etl.api.v1alpha1.PipelineValidation;
+import io.castiron.etl.config.Durations;
+import io.castiron.etl.operator.Conditions;
+import io.castiron.etl.operator.EventRecorder;
+import io.castiron.etl.operator.Labels;
+import io.castiron.etl.operator.Metrics;
+import io.castiron.etl.operator.Times;
+import io.castiron.etl.stage.StageLayout;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * One pipeline: validate its spec, make sure its stage folders exist, put back orphans once, scan and claim its
+ * inbox every pollInterval, admit queued files into Jobs, and report all of it in status.
+ */
+@ControllerConfiguration(name = EtlPipelineReconciler.NAME)
+public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
+    public static final String NAME = "etlpipeline";
+    private static final Logger LOG = Logger.getLogger(EtlPipelineReconciler.class);
+    private static final String FILES = "pipeline-files";
+    private static final String JOBS = "pipeline-jobs";
+    private static final Duration RETRY_STAGES = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    StageFolders stageFolders;
+
+    @Inject
+    OrphanRecovery orphanRecovery;
+
+    @Inject
+    InboxScanner scanner;
+
+    @Inject
+    Admission admission;
+
+    @Inject
+    EventRecorder events;
+
+    @Inject
+    Metrics metrics;
+
+    private InformerEventSource<Job, EtlPipeline> jobSource;
+
+    @Override
+    public List<EventSource<?, EtlPipeline>> prepareEventSources(EventSourceContext<EtlPipeline> context) {
+        var files = new InformerEventSource<>(InformerEventSourceConfiguration.from(EtlFile.class, EtlPipeline.class)
+                .withName(FILES)
+                .withSecondaryToPrimaryMapper((EtlFile f) -> Set.of(
+                        new ResourceID(f.getSpec().getPipeline(), f.getMetadata().getNamespace())))
+                .build(), context);
+        jobSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlPipeline.class)
+                .withName(JOBS)
+                .withLabelSelector(Labels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper((Job j) -> j.getMetadata().getLabels().containsKey(Labels.PIPELINE)
+                        ? Set.of(new ResourceID(j.getMetadata().getLabels().get(Labels.PIPELINE),
+                                j.getMetadata().getNamespace()))
+                        : Set.of())
+                .build(), context);
+        return List.of(files, jobSource);
+    }
+
+    @Override
+    public UpdateControl<EtlPipeline> reconcile(EtlPipeline pipeline, Context<EtlPipeline> context) {
+        EtlPipelineStatus before = copy(pipeline.getStatus());
+        EtlPipelineStatus status = copy(pipeline.getStatus());
+        Long generation = pipeline.getMetadata().getGeneration();
+        status.setObservedGeneration(generation);
+
+        List<String> problems = PipelineValidation.problems(pipeline.getSpec());
+        if (!problems.isEmpty()) {
+            return invalid(pipeline, status, before, String.join("; ", problems));
+        }
+        StageLayout layout = StageLayout.of(pipeline.getSpec());
+        if (!stageFolders.ensure(pipeline, layout, status)) {
+            setReady(status, false, "StagesMissing", Conditions.find(status.getConditions(),
+                    EtlPipelineStatus.CONDITION_BUCKETS_READY).map(c -> c.getMessage()).orElse(""), generation);
+            return finish(pipeline, status, before, RETRY_STAGES);
+        }
+
+        var files = context.getSecondaryResources(EtlFile.class);
+        var jobs = context.getSecondaryResources(Job.class);
+        orphanRecovery.recoverOnce(pipeline, layout, files);
+
+        boolean enabled = !Boolean.FALSE.equals(pipeline.getSpec().getEnabled());
+        if (enabled) {
+            var neighbours = context.getPrimaryCache().list(pipeline.getMetadata().getNamespace()).toList();
+            var scan = scanner.scanIfDue(pipeline, layout, files, neighbours);
+            if (scan.scanned()) {
+                status.setLastScanTime(Times.format(scan.at()));
+            }
+        }
+        var admitted = admission.admit(pipeline, files, jobs, context, jobSource);
+        count(status, files);
+        status.setRunning(admitted.active());
+        metrics.queueDepth(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+                admitted.queued(), admitted.active());
+
+        if (enabled) {
+            setReady(status, true, "Watching", "Watching s3://" + layout.bucket() + "/" + layout.inboxDir()
+                    + " for " + pipeline.getSpec().getHandledFileGlob(), generation);
+        } else {
+            setReady(status, false, "Disabled", "The pipeline is disabled (spec.enabled = false): it claims no files",
+                    generation);
+        }
+        status.setMessage(null);
+        Duration next = enabled ? scanner.untilNextScan(pipeline)
+                : Durations.parse("pollInterval", pipeline.getSpec().getPollInterval());
+        return finish(pipeline, status, before, next.isZero() ? Duration.ofMillis(100) : next);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<EtlPipeline> updateErrorStatus(EtlPipeline pipeline, Context<EtlPipeline> context,
+            Exception e) {
+        EtlPipelineStatus status = copy(pipeline.getStatus());
+        String message = "Reconcile failed: " + e.getMessage();
+        setReady(status, false, "ReconcileError", message, pipeline.getMetadata().getGeneration());
+        status.setMessage(message);
+        pipeline.setStatus(status);
+        LOG.warnf(e, "pipeline %s/%s: %s", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+                message);
+        return ErrorStatusUpdateControl.patchStatus(pipeline);
+    }
+
+    private UpdateControl<EtlPipeline> invalid(EtlPipeline pipeline, EtlPipelineStatus status,
+            EtlPipelineStatus before, String message) {
+        String full = "Invalid spec: " + message;
+        boolean newProblem = !Objects.equals(before.getMessage(), full);
+        setReady(status, false, "InvalidSpec", full, pipeline.getMetadata().getGeneration());
+        status.setMessage(full);
+        if (newProblem) {
+            events.warning(pipeline, "InvalidSpec", full);
+            LOG.warnf("pipeline %s/%s: %s", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+                    full);
+        }
+        return finish(pipeline, status, before, null);
+    }
+
+    private static void setReady(EtlPipelineStatus status, boolean ready, String reason, String message,
+            Long generation) {
+        Conditions.set(status.getConditions(), EtlPipelineStatus.CONDITION_READY, ready, reason, message, generation);
+    }
+
+    private static void count(EtlPipelineStatus status, Iterable<EtlFile> files) {
+        int queued = 0;
+        int succeeded = 0;
+        int failed = 0;
+        int canceled = 0;
+        for (EtlFile f : files) {
+            FilePhase phase = f.getStatus() == null || f.getStatus().getPhase() == null ? FilePhase.Pending
+                    : f.getStatus().getPhase();
+            switch (phase) {
+                case Pending, Queued -> queued++;
+                case Succeeded -> succeeded++;
+                case Failed -> failed++;
+                case Canceled -> canceled++;
+                default -> {
+                }
+            }
+        }
+        status.setQueued(queued);
+        status.setSucceeded(succeeded);
+        status.setFailed(failed);
+        status.setCanceled(canceled);
+    }
+
+    /**
+     * Patches status only when something a person reads changed; the scan time alone is refreshed at most every
+     * minute, so an idle pipeline does not write to the API server every pollInterval.
+     */
+    private UpdateControl<EtlPipeline> finish(EtlPipeline pipeline, EtlPipelineStatus status,
+            EtlPipelineStatus before, Duration rescheduleAfter) {
+        var beforeTree = JSON.valueToTree(withoutScanTime(before));
+        var afterTree = JSON.valueToTree(withoutScanTime(status));
+        var lastScan = Times.parse(before.getLastScanTime());
+        boolean scanStale = status.getLastScanTime() != null
+                && (lastScan == null || lastScan.plus(Duration.ofMinutes(1)).isBefore(Times.parse(status.getLastScanTime())));
+        UpdateControl<EtlPipeline> control;
+        if (!beforeTree.equals(afterTree) || scanStale) {
+            pipeline.setStatus(status);
+            control = UpdateControl.patchStatus(pipeline);
+        } else {
+            control = UpdateControl.noUpdate();
+        }
+        return rescheduleAfter == null ? control : control.rescheduleAfter(rescheduleAfter);
+    }
+
+    private static EtlPipelineStatus withoutScanTime(EtlPipelineStatus status) {
+        EtlPipelineStatus copy = copy(status);
+        copy.setLastScanTime(null);
+        copy.setConditions(new ArrayList<>(copy.getConditions()));
+        return copy;
+    }
+
+    private static EtlPipelineStatus copy(EtlPipelineStatus status) {
+        if (status == null) {
+            return new EtlPipelineStatus();
+        }
+        EtlPipelineStatus copy = JSON.convertValue(status, EtlPipelineStatus.class);
+        if (copy.getConditions() == null) {
+            copy.setConditions(new ArrayList<>());
+        }
+        return copy;
+    }
+}
