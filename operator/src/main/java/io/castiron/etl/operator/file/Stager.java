@@ -38,9 +38,13 @@ public class Stager {
     @Inject
     FileStatusWriter writer;
 
-    /** Test hook for the chaos test: runs between the move and the row insert. */
-    volatile Runnable afterMoveHook = () -> {
+    /** Test hook for crash tests: runs between the move and the row insert. */
+    private volatile Runnable afterMoveHook = () -> {
     };
+
+    void setAfterMoveHook(Runnable hook) {
+        afterMoveHook = hook;
+    }
 
     /** @return the phase the file is in afterwards */
     public FilePhase stage(Context<EtlFile> context, EtlFile file, EtlPipeline pipeline, StageLayout layout) {

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +15,13 @@ import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.Processor;
 import io.castiron.etl.api.v1alpha1.Stages;
-import io.castiron.etl.config.Settings;
-import io.castiron.etl.operator.Labels;
+import io.castiron.etl.operator.OperatorTestSupport;
 import io.castiron.etl.operator.TestServersResource;
 import io.castiron.etl.operator.Topic;
 import io.castiron.etl.status.FileStatus;
-import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.store.ObjectMetadata;
-import io.castiron.etl.store.ObjectStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -39,67 +29,13 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(TestServersResource.class)
-class PipelineLifecycleTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @Inject
-    KubernetesClient client;
-
-    @Inject
-    ObjectStore store;
-
-    @Inject
-    StatusStore statusStore;
-
-    @Inject
-    Settings settings;
-
+class PipelineLifecycleTest extends OperatorTestSupport {
     private EtlPipeline pipeline(String name, String bucket, String glob, int maxJobs) {
-        var p = new EtlPipeline();
-        p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(client.getNamespace()).build());
-        p.getSpec().setBucket(bucket);
-        p.getSpec().setPrefix("tests");
-        p.getSpec().setHandledFileGlob(glob);
-        p.getSpec().setStages(new Stages("01_inbox/", "02_processing", "03_archive", "04_failed", null));
-        p.getSpec().setSaveErrorLog(true);
-        p.getSpec().setProcessor(Processor.shell("cat \"$ETL_FILENAME\""));
-        p.getSpec().setMaxConcurrentJobs(maxJobs);
-        p.getSpec().setPollInterval("200ms");
-        return client.resource(p).create();
+        return client.resource(pipelineSpec(name, bucket, glob, maxJobs)).create();
     }
 
     private static String bucket() {
-        return "it-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
-    }
-
-    private void drop(String bucket, String key, String content) {
-        store.upload(bucket, key, content.getBytes(StandardCharsets.UTF_8), "text/csv", Map.of());
-    }
-
-    private List<EtlFile> filesOf(String pipeline) {
-        return client.resources(EtlFile.class).inNamespace(client.getNamespace())
-                .withLabel(Labels.PIPELINE, pipeline).list().getItems();
-    }
-
-    private EtlFile file(String name) {
-        return client.resources(EtlFile.class).inNamespace(client.getNamespace()).withName(name).get();
-    }
-
-    private void finishJob(String name, boolean succeeded, String reason) {
-        var jobs = client.batch().v1().jobs().inNamespace(client.getNamespace()).withName(name);
-        Job job = jobs.get();
-        job.setStatus(new JobStatusBuilder()
-                .withStartTime("2026-01-01T00:00:00Z")
-                .withSucceeded(succeeded ? 1 : 0)
-                .withFailed(succeeded ? 0 : 1)
-                .withConditions(new JobConditionBuilder()
-                        .withType(succeeded ? "Complete" : "Failed")
-                        .withStatus("True")
-                        .withReason(reason)
-                        .withMessage(succeeded ? "done" : "Job has reached the specified backoff limit")
-                        .build())
-                .build());
-        jobs.updateStatus(job);
+        return newBucket();
     }
 
     @Test
@@ -229,5 +165,53 @@ class PipelineLifecycleTest {
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(Topic.messagesFor(settings, id)).anySatisfy(m -> assertThat(m)
                         .contains("\"type\":\"job_update\"").contains("\"status\":\"failure\"")));
+    }
+
+    @Test
+    void aTomlInTheConfigBucketBecomesAPipelineAndItsDeletionDeletesIt() {
+        String configBucket = settings.configBucket();
+        store.ensureBucket(configBucket);
+        String key = "cfg-" + UUID.randomUUID().toString().substring(0, 6) + "/seed.toml";
+        String toml = """
+                title = "From the bucket"
+                [castiron.etl]
+                enabled = true
+                handled_file_glob = ".tsv"
+                inbox_dir = "01_inbox/"
+                processing_dir = "02_processing"
+                error_dir = "04_failed"
+                shell = "wc -l \\"$ETL_FILENAME\\""
+                """;
+        store.upload(configBucket, key, toml.getBytes(StandardCharsets.UTF_8), "application/toml", Map.of());
+        String name = io.castiron.etl.api.ResourceNames.pipelineNameFor(key);
+        var pipelines = client.resources(EtlPipeline.class).inNamespace(client.getNamespace());
+        await().atMost(WAIT).until(() -> pipelines.withName(name).get() != null);
+        EtlPipeline p = pipelines.withName(name).get();
+        assertThat(p.getSpec().getBucket()).isEqualTo(configBucket);
+        assertThat(p.getSpec().getPrefix()).isEqualTo(key.substring(0, key.indexOf('/')));
+        assertThat(p.getSpec().getHandledFileGlob()).isEqualTo(".tsv");
+        assertThat(p.getSpec().getProcessor().getShell().getScript()).contains("ETL_FILENAME");
+        String prefix = key.substring(0, key.indexOf('/'));
+        await().atMost(WAIT).until(() -> store.exists(configBucket, prefix + "/01_inbox/.keep"));
+
+        store.delete(configBucket, key);
+        await().atMost(WAIT).until(() -> pipelines.withName(name).get() == null);
+    }
+
+    @Test
+    void anInvalidTomlInTheConfigBucketGivesAWarningEventNamingKeyAndLine() {
+        String configBucket = settings.configBucket();
+        store.ensureBucket(configBucket);
+        String key = "bad-" + UUID.randomUUID().toString().substring(0, 6) + "/broken.toml";
+        String toml = "[castiron.etl]\nenabled = \"yes\"\nhandled_file_glob = \".csv\"\n";
+        store.upload(configBucket, key, toml.getBytes(StandardCharsets.UTF_8), "application/toml", Map.of());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(client.getNamespace())
+                .list().getItems()).anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("InvalidConfig");
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).contains(key).contains("line 2").contains("enabled");
+                }));
+        assertThat(client.resources(EtlPipeline.class).inNamespace(client.getNamespace())
+                .withName(io.castiron.etl.api.ResourceNames.pipelineNameFor(key)).get()).isNull();
     }
 }

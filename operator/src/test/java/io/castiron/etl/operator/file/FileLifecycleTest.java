@@ -1,0 +1,245 @@
+package io.castiron.etl.operator.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.api.v1alpha1.EtlPipeline;
+import io.castiron.etl.api.v1alpha1.FilePhase;
+import io.castiron.etl.operator.Jobs;
+import io.castiron.etl.operator.OperatorTestSupport;
+import io.castiron.etl.operator.TestServersResource;
+import io.castiron.etl.operator.Topic;
+import io.castiron.etl.status.FileStatus;
+import io.castiron.etl.store.ObjectMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(TestServersResource.class)
+class FileLifecycleTest extends OperatorTestSupport {
+    @Inject
+    Stager stager;
+
+    @AfterEach
+    void noHook() {
+        stager.setAfterMoveHook(() -> {
+        });
+    }
+
+    @Test
+    void claimsEachFileOnceAcrossRepeatedScansAndTwoPipelines() {
+        String bucket = newBucket();
+        createPipeline("twin-b", bucket, "*.csv", 4);
+        createPipeline("twin-a", bucket, ".csv", 4);
+        for (int i = 0; i < 5; i++) {
+            drop(bucket, "tests/01_inbox/f" + i + ".csv", "x" + i);
+        }
+        await().atMost(WAIT).until(() -> filesOf("twin-a").size() + filesOf("twin-b").size() >= 5);
+        // Many more scans happen (every 200 ms); the files stay claimed once, by the first pipeline by name.
+        await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> {
+            assertThat(filesOf("twin-a")).hasSize(5);
+            assertThat(filesOf("twin-b")).isEmpty();
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(jobsOf("twin-a")).hasSize(4));
+    }
+
+    @Test
+    void atMostMaxConcurrentJobsRunAndQueuedFilesStartFirstInFirstOut() {
+        String bucket = newBucket();
+        int files = 50;
+        int cap = 5;
+        createPipeline("capped", bucket, ".csv", cap);
+        for (int i = 0; i < files; i++) {
+            drop(bucket, String.format("tests/01_inbox/n%02d.csv", i), "row " + i);
+        }
+        await().atMost(WAIT).until(() -> {
+            var all = filesOf("capped");
+            return all.size() == files && all.stream().allMatch(f -> phase(f) == FilePhase.Queued
+                    || phase(f) == FilePhase.Running);
+        });
+        List<String> queue = filesOf("capped").stream()
+                .filter(f -> phase(f) == FilePhase.Queued)
+                .sorted(Comparator.comparing((EtlFile f) -> f.getStatus().getQueuedTime())
+                        .thenComparing(f -> f.getMetadata().getName()))
+                .map(f -> f.getMetadata().getName())
+                .toList();
+        assertThat(queue).hasSize(files - cap);
+
+        Set<String> finished = new HashSet<>();
+        List<String> launchedAfterSnapshot = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        jobsOf("capped").forEach(j -> seen.add(j.getMetadata().getName()));
+        while (finished.size() < files) {
+            List<Job> active = jobsOf("capped").stream().filter(Jobs::isActive).toList();
+            assertThat(active.size()).as("active Jobs").isLessThanOrEqualTo(cap);
+            for (Job j : active) {
+                processSuccessfully(file(j.getMetadata().getName()));
+                finished.add(j.getMetadata().getName());
+            }
+            int expected = Math.min(files, finished.size() + cap);
+            await().atMost(WAIT).until(() -> jobsOf("capped").size() >= expected);
+            jobsOf("capped").stream()
+                    .sorted(Comparator.comparing(j -> j.getMetadata().getName()))
+                    .forEach(j -> {
+                        if (seen.add(j.getMetadata().getName())) {
+                            launchedAfterSnapshot.add(j.getMetadata().getName());
+                        }
+                    });
+            assertThat(jobsOf("capped").stream().filter(Jobs::isActive).count()).isLessThanOrEqualTo(cap);
+            // FIFO: whatever was launched so far after the snapshot is exactly the head of the queue.
+            assertThat(new HashSet<>(launchedAfterSnapshot))
+                    .isEqualTo(new HashSet<>(queue.subList(0, launchedAfterSnapshot.size())));
+        }
+        await().atMost(WAIT).until(() -> filesOf("capped").stream().allMatch(f -> phase(f) == FilePhase.Succeeded));
+    }
+
+    @Test
+    void cancelDeletesTheJobAndMovesTheFileToCanceled() {
+        String bucket = newBucket();
+        createPipeline("cancel", bucket, ".csv", 2);
+        drop(bucket, "tests/01_inbox/slow.csv", "1");
+        EtlFile f = awaitOnlyFile("cancel", FilePhase.Running);
+        String id = f.getStatus().getFileId();
+        client.resources(EtlFile.class).inNamespace(client.getNamespace()).withName(f.getMetadata().getName())
+                .edit(e -> {
+                    e.getMetadata().getAnnotations().put(EtlFile.CANCEL_ANNOTATION, "true");
+                    return e;
+                });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(phase(file(f.getMetadata().getName())))
+                .isEqualTo(FilePhase.Canceled));
+        assertThat(job(f.getMetadata().getName())).isEmpty();
+        String canceledKey = "tests/05_canceled/" + id + "-slow.csv";
+        assertThat(store.exists(bucket, canceledKey)).isTrue();
+        assertThat(store.exists(bucket, f.getStatus().getCurrentKey())).isFalse();
+        var row = statusStore.findById(UUID.fromString(id)).orElseThrow();
+        assertThat(row.status()).isEqualTo(FileStatus.CANCELED);
+        assertThat(row.fileName()).isEqualTo(canceledKey);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Topic.messagesFor(settings, id))
+                .anySatisfy(m -> assertThat(m).contains("\"status\":\"canceled\"")));
+    }
+
+    @Test
+    void cancelOfAQueuedFileNeedsNoJob() {
+        String bucket = newBucket();
+        createPipeline("cancel-queued", bucket, ".csv", 1);
+        drop(bucket, "tests/01_inbox/first.csv", "1");
+        awaitOnlyFile("cancel-queued", FilePhase.Running);
+        drop(bucket, "tests/01_inbox/second.csv", "2");
+        await().atMost(WAIT).until(() -> filesOf("cancel-queued").stream().anyMatch(f -> phase(f) == FilePhase.Queued));
+        EtlFile queued = filesOf("cancel-queued").stream().filter(f -> phase(f) == FilePhase.Queued).findFirst()
+                .orElseThrow();
+        client.resources(EtlFile.class).inNamespace(client.getNamespace()).withName(queued.getMetadata().getName())
+                .edit(e -> {
+                    e.getSpec().setCancel(true);
+                    return e;
+                });
+        await().atMost(WAIT).until(() -> phase(file(queued.getMetadata().getName())) == FilePhase.Canceled);
+        assertThat(store.exists(bucket, "tests/05_canceled/" + queued.getStatus().getFileId() + "-second.csv")).isTrue();
+        assertThat(job(queued.getMetadata().getName())).isEmpty();
+    }
+
+    @Test
+    void finishedFilesAreDeletedAfterRetentionWhilePostgresKeepsTheRow() {
+        String bucket = newBucket();
+        EtlPipeline p = pipelineSpec("retain", bucket, ".csv", 2);
+        p.getSpec().setRetention("1s");
+        client.resource(p).create();
+        awaitStages(bucket);
+        drop(bucket, "tests/01_inbox/short-lived.csv", "1");
+        EtlFile f = awaitOnlyFile("retain", FilePhase.Running);
+        processSuccessfully(f);
+        await().atMost(WAIT).until(() -> file(f.getMetadata().getName()) == null);
+        assertThat(statusStore.findById(UUID.fromString(f.getStatus().getFileId()))).isPresent();
+    }
+
+    @Test
+    void aCrashBetweenMoveAndRowInsertResumes() {
+        String bucket = newBucket();
+        var crashed = new AtomicBoolean();
+        stager.setAfterMoveHook(() -> {
+            if (crashed.compareAndSet(false, true)) {
+                throw new IllegalStateException("simulated crash between move and row insert");
+            }
+        });
+        createPipeline("crash", bucket, ".csv", 2);
+        drop(bucket, "tests/01_inbox/resumed.csv", "1");
+        EtlFile f = awaitOnlyFile("crash", FilePhase.Running);
+        assertThat(crashed).isTrue();
+        String id = f.getStatus().getFileId();
+        assertThat(statusStore.findById(UUID.fromString(id)).orElseThrow().status()).isEqualTo(FileStatus.QUEUED);
+        assertThat(store.exists(bucket, "tests/02_processing/" + id + "-resumed.csv")).isTrue();
+    }
+
+    @Test
+    void aFileInProcessingWithoutEtlFileGoesBackToTheInboxAndIsProcessedAgain() {
+        String bucket = newBucket();
+        store.ensureBucket(bucket);
+        String orphanId = UUID.randomUUID().toString();
+        store.upload(bucket, "tests/02_processing/" + orphanId + "-left-over.csv", "1".getBytes(), "text/csv",
+                ObjectMetadata.of(orphanId, "left-over.csv", FileStatus.PROCESSING));
+        createPipeline("orphans", bucket, ".csv", 2);
+        EtlFile f = awaitOnlyFile("orphans", FilePhase.Running);
+        assertThat(f.getSpec().getOriginalName()).isEqualTo("left-over.csv");
+        assertThat(f.getStatus().getFileId()).isNotEqualTo(orphanId);
+        assertThat(store.exists(bucket, "tests/02_processing/" + orphanId + "-left-over.csv")).isFalse();
+    }
+
+    @Test
+    void oddFileNamesAreClaimedAndStagedSafely() {
+        String bucket = newBucket();
+        createPipeline("odd", bucket, "*.csv", 10);
+        List<String> names = List.of("a b;rm -rf x.csv", "--leading.csv", "ünïcødé 数据.csv", "100%+.csv",
+                "..csv", "UPPER Case.csv");
+        for (String name : names) {
+            drop(bucket, "tests/01_inbox/" + name, name);
+        }
+        await().atMost(WAIT).until(() -> filesOf("odd").size() == names.size()
+                && filesOf("odd").stream().allMatch(f -> phase(f) == FilePhase.Running));
+        for (EtlFile f : filesOf("odd")) {
+            String key = f.getStatus().getCurrentKey();
+            assertThat(key).startsWith("tests/02_processing/" + f.getStatus().getFileId() + "-");
+            var object = store.stat(bucket, key).orElseThrow();
+            assertThat(object.metadata(ObjectMetadata.ORIGINAL_FILENAME)).contains(f.getSpec().getOriginalName());
+            assertThat(store.readText(bucket, key)).isEqualTo(f.getSpec().getOriginalName());
+        }
+        assertThat(filesOf("odd")).extracting(f -> f.getSpec().getOriginalName())
+                .containsExactlyInAnyOrderElementsOf(names);
+    }
+
+    @Test
+    void aDisabledPipelineClaimsNothing() {
+        String bucket = newBucket();
+        EtlPipeline p = pipelineSpec("off", bucket, ".csv", 2);
+        p.getSpec().setEnabled(false);
+        client.resource(p).create();
+        awaitStages(bucket);
+        drop(bucket, "tests/01_inbox/ignored.csv", "1");
+        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
+            var got = client.resources(EtlPipeline.class).inNamespace(client.getNamespace()).withName("off").get();
+            assertThat(got.getStatus().getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("Ready");
+                assertThat(c.getReason()).isEqualTo("Disabled");
+            });
+        });
+        assertThat(filesOf("off")).isEmpty();
+        assertThat(store.exists(bucket, "tests/01_inbox/ignored.csv")).isTrue();
+    }
+}
