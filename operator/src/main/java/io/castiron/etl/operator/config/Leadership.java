@@ -3,7 +3,8 @@ package io.castiron.etl.operator.config;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -17,16 +18,17 @@ import io.quarkus.runtime.configuration.ConfigUtils;
  * never both claim a file. The operator SDK picks this bean up; work outside reconcilers (the config bucket sync)
  * asks {@link #isLeader()}. Where election is not active (dev and test profiles), this process leads.
  */
-@ApplicationScoped
+@Singleton
 public class Leadership extends LeaderElectionConfiguration {
     private static final Logger LOG = Logger.getLogger(Leadership.class);
     public static final String LEASE = "castiron-etl-operator";
 
     private static final AtomicBoolean LEADING = new AtomicBoolean();
 
-    public Leadership() {
-        super(LEASE, null, LEASE_DURATION_DEFAULT_VALUE, RENEW_DEADLINE_DEFAULT_VALUE, RETRY_PERIOD_DEFAULT_VALUE,
-                null, new LeaderCallbacks(
+    @Inject
+    public Leadership(OperatorConfig config) {
+        super(LEASE, null, config.leaderElection().leaseDuration(), config.leaderElection().renewDeadline(),
+                config.leaderElection().retryPeriod(), null, new LeaderCallbacks(
                         () -> {
                             LEADING.set(true);
                             LOG.info("became the leader");

@@ -13,6 +13,20 @@ public interface OperatorConfig {
 
     ConfigBucket configBucket();
 
+    LeaderElection leaderElection();
+
+    /** Timing of the leader-election Lease (active in the prod profile). */
+    interface LeaderElection {
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        @WithDefault("2s")
+        Duration retryPeriod();
+    }
+
     /** TOML files in the config bucket (ETL_CONFIG_BUCKET) become EtlPipelines in the operator's namespace. */
     interface ConfigBucket {
         @WithDefault("true")
