@@ -262,7 +262,7 @@ public final class Runner {
                 metadata.put(ObjectMetadata.ID, contract.fileId());
                 metadata.put(ObjectMetadata.ORIGINAL_FILENAME, contract.originalName());
                 retry.run("upload the error log s3://" + bucket + "/" + logKey,
-                        () -> store.upload(bucket, logKey, text, "text/plain; charset=utf-8", metadata));
+                        () -> store.upload(bucket, logKey, text, "text/plain", metadata));
             }
             var metadata = ObjectMetadata.withStatus(object.userMetadata(), FileStatus.FAILED);
             retry.run("move s3://" + bucket + "/" + key + " to " + errorKey,

@@ -19,8 +19,9 @@ public final class ProcessorEnvironment {
     private ProcessorEnvironment() {
     }
 
+    /** The runner's environment (the process's, in a Job) plus the processor's variables. */
     static Map<String, String> of(ProcessorCall call, String progressPipe) {
-        var env = new LinkedHashMap<String, String>();
+        var env = new LinkedHashMap<String, String>(call.environment());
         env.put(FILENAME, call.file().toAbsolutePath().toString());
         env.put(ORIGINAL_NAME, call.originalName());
         env.put(FILE_ID, call.fileId());
