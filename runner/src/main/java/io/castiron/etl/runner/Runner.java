@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -95,7 +97,7 @@ public final class Runner {
             return RunnerExitCodes.BAD_CONTRACT;
         }
         Settings settings = Settings.from(environment);
-        try (EventPublisher events = EventPublisher.create(settings)) {
+        try (EventPublisher events = new BackgroundEventPublisher(() -> EventPublisher.create(settings))) {
             return new FileRun(contract, id, environment, ObjectStore.from(settings), StatusStore.from(settings),
                     events).run();
         } catch (InfrastructureException e) {
@@ -139,10 +141,12 @@ public final class Runner {
 
         int run() {
             String key = contract.processingKey();
+            // the first S3 and PostgreSQL requests (connections, class loading) overlap
+            var rowLookup = CompletableFuture.supplyAsync(() -> retry.call(
+                    "read the " + StatusStore.TABLE + " row of file " + id, () -> rows.findById(id)));
             Optional<ObjectInfo> object = retry.call("stat s3://" + bucket + "/" + key, () -> store.stat(bucket, key));
-            FileStatusRecord row = retry.call("read the " + StatusStore.TABLE + " row of file " + id,
-                    () -> rows.findById(id)).orElseThrow(() -> new InfrastructureException(
-                            "no " + StatusStore.TABLE + " row has id " + id));
+            FileStatusRecord row = join(rowLookup).orElseThrow(() -> new InfrastructureException(
+                    "no " + StatusStore.TABLE + " row has id " + id));
             if (object.isEmpty()) {
                 return resumeFinished(row);
             }
@@ -308,6 +312,17 @@ public final class Runner {
             }
             throw new InfrastructureException("s3://" + bucket + "/" + contract.processingKey()
                     + " does not exist, and the file is in none of archive, error, canceled");
+        }
+
+        private static <T> T join(CompletableFuture<T> future) {
+            try {
+                return future.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
         }
 
         private boolean exists(String key) {
