@@ -25,3 +25,16 @@ convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE
 	  -Dmdep.outputFile=target/runtime-classpath.txt >&2
 	@java -cp "core/target/classes:$$(cat core/target/runtime-classpath.txt)" io.castiron.etl.toml.ConvertCommand \
 	  "$(abspath $(TOML))" $(if $(NAME),--name "$(NAME)") $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(BUCKET),--bucket "$(BUCKET)") $(if $(PREFIX),--prefix "$(PREFIX)")
+
+.PHONY: try bench-runner
+try: ## Run a pipeline's processor on a local file, no servers or cluster: make try TOML=examples/csv/pipeline.toml FILE=examples/csv/weather.csv
+	@test -n "$(TOML)" -a -n "$(FILE)" || { echo "usage: make try TOML=path/to/pipeline.toml FILE=path/to/data [ETL_PYTHONPATH=dir] [CLASSPATH=my-processors.jar]" >&2; exit 2; }
+	@$(MVN) -q -pl runner -am -DskipTests package
+	@ETL_PYTHONPATH="$(CURDIR)/examples/python$(if $(ETL_PYTHONPATH),:$(abspath $(ETL_PYTHONPATH)))" \
+	  java -cp "$(CURDIR)/runner/target/castiron-etl-runner.jar:$(CURDIR)/examples/java/target/castiron-etl-examples.jar$(if $(CLASSPATH),:$(CLASSPATH))" \
+	  io.castiron.etl.runner.RunnerMain try "$(abspath $(TOML))" "$(abspath $(FILE))"
+
+bench-runner: ## Runner fixed overhead (median, p95 of 20 runs, no-op processor, 1 MB file) against the test servers
+	@$(MVN) -q -pl runner -am -DskipTests package
+	@$(MVN) -q -pl runner -am test -Dtest=RunnerOverheadBench -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
+	  | grep -A4 '^runner fixed overhead' || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }

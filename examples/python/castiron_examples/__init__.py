@@ -1,0 +1,1 @@
+"""Example processors for Cast-Iron ETL pipelines (see examples/csv/*.toml)."""

@@ -1,0 +1,86 @@
+package io.castiron.etl.runner;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.castiron.etl.events.EventPublisher;
+import io.castiron.etl.events.JobStatus;
+
+/**
+ * Creates the real publisher on its own thread, so that the Kafka client's start-up (a good half second of class
+ * loading) overlaps the runner's S3 and PostgreSQL steps instead of delaying the processor. Calls are queued in
+ * order and handed over once it exists; like every publisher, it never blocks the caller.
+ */
+final class BackgroundEventPublisher implements EventPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundEventPublisher.class);
+    private static final long CLOSE_TIMEOUT_SECONDS = 30;
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        var t = new Thread(r, "events-start");
+        t.setDaemon(true);
+        return t;
+    });
+    private EventPublisher delegate;
+
+    BackgroundEventPublisher(Supplier<EventPublisher> factory) {
+        thread.execute(() -> {
+            try {
+                delegate = factory.get();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot create the event publisher; events of this run are dropped: {}", e.toString());
+                delegate = EventPublisher.disabled();
+            }
+        });
+    }
+
+    private void later(Consumer<EventPublisher> call) {
+        if (!thread.isShutdown()) {
+            thread.execute(() -> call.accept(delegate));
+        }
+    }
+
+    @Override
+    public void jobCreated(String jobId, String filename, String handler, String uploader) {
+        later(p -> p.jobCreated(jobId, filename, handler, uploader));
+    }
+
+    @Override
+    public void status(String jobId, JobStatus status) {
+        later(p -> p.status(jobId, status));
+    }
+
+    @Override
+    public void progress(String jobId, double progress) {
+        later(p -> p.progress(jobId, progress));
+    }
+
+    @Override
+    public void task(String jobId, String task) {
+        later(p -> p.task(jobId, task));
+    }
+
+    @Override
+    public void committed(String jobId, long committed) {
+        later(p -> p.committed(jobId, committed));
+    }
+
+    /** Hands over what is queued and closes the real publisher (which flushes within its own bound). */
+    @Override
+    public void close() {
+        later(EventPublisher::close);
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("events not handed to the publisher within {} s are dropped", CLOSE_TIMEOUT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

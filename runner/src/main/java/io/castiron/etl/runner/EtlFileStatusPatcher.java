@@ -1,0 +1,78 @@
+package io.castiron.etl.runner;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.runner.progress.ProgressState;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+
+/**
+ * Writes progress to the EtlFile's status subresource as a JSON merge patch of {@code progress}, {@code task}
+ * and {@code committed} only, leaving the fields the operator owns alone. Best effort: a failed patch is logged
+ * (one WARN per run) and never fails the file.
+ */
+final class EtlFileStatusPatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(EtlFileStatusPatcher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Set in every pod by Kubernetes: the runner patches status only when it runs in a cluster. */
+    static final String IN_CLUSTER_VARIABLE = "KUBERNETES_SERVICE_HOST";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    EtlFileStatusPatcher(KubernetesClient client, String namespace, String name) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+    }
+
+    /** A client from the pod's service account, or null outside a cluster (e.g. a runner started by hand). */
+    static KubernetesClient inClusterClient(Map<String, String> environment) {
+        String host = environment.get(IN_CLUSTER_VARIABLE);
+        if (host == null || host.isBlank()) {
+            LOG.info("not in a Kubernetes cluster ({} is not set): EtlFile status is not updated", IN_CLUSTER_VARIABLE);
+            return null;
+        }
+        return new KubernetesClientBuilder().build();
+    }
+
+    void patch(ProgressState state) {
+        var status = new LinkedHashMap<String, Object>();
+        if (state.progress() != null) {
+            status.put("progress", state.progress());
+        }
+        if (state.task() != null) {
+            status.put("task", state.task());
+        }
+        if (state.committed() != null) {
+            status.put("committed", state.committed());
+        }
+        if (status.isEmpty()) {
+            return;
+        }
+        try {
+            client.resources(EtlFile.class).inNamespace(namespace).withName(name).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(Map.of("status", status)));
+        } catch (JsonProcessingException | RuntimeException e) {
+            if (warned.compareAndSet(false, true)) {
+                LOG.warn("cannot patch the status of EtlFile {}/{} with progress (further failures at DEBUG): {}",
+                        namespace, name, e.getMessage());
+            } else {
+                LOG.debug("cannot patch the status of EtlFile {}/{}: {}", namespace, name, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.castiron.etl.runner;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.castiron.etl.events.EventPublisher;
+import io.castiron.etl.processor.Progress;
+import io.castiron.etl.runner.progress.ThrottledProgress;
+
+/**
+ * Where a file's progress goes: every update to Kafka, in order (the publisher never blocks), and the latest
+ * state, throttled, to the PostgreSQL row and the EtlFile status.
+ */
+final class ProgressForwarder implements Progress {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressForwarder.class);
+
+    private final EventPublisher events;
+    private final String fileId;
+    private final ThrottledProgress stored;
+
+    ProgressForwarder(EventPublisher events, String fileId, ThrottledProgress stored) {
+        this.events = events;
+        this.fileId = fileId;
+        this.stored = stored;
+    }
+
+    @Override
+    public void progress(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            LOG.debug("file {}: progress {} outside 0..1 ignored", fileId, fraction);
+            return;
+        }
+        LOG.debug("file {}: progress {}", fileId, fraction);
+        events.progress(fileId, fraction);
+        stored.progress(fraction);
+    }
+
+    @Override
+    public void task(String text) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        LOG.debug("file {}: task {}", fileId, text);
+        events.task(fileId, text);
+        stored.task(text);
+    }
+
+    @Override
+    public void committed(long count) {
+        if (count < 0) {
+            return;
+        }
+        LOG.debug("file {}: committed {}", fileId, count);
+        events.committed(fileId, count);
+        stored.committed(count);
+    }
+}

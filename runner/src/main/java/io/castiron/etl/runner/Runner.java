@@ -1,0 +1,361 @@
+package io.castiron.etl.runner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.castiron.etl.config.Settings;
+import io.castiron.etl.contract.JobContract;
+import io.castiron.etl.contract.RunnerExitCodes;
+import io.castiron.etl.events.EventPublisher;
+import io.castiron.etl.events.JobStatus;
+import io.castiron.etl.runner.processor.LocalProcessor;
+import io.castiron.etl.runner.processor.LocalProcessors;
+import io.castiron.etl.runner.processor.ProcessorCall;
+import io.castiron.etl.runner.processor.ProcessorOutcome;
+import io.castiron.etl.runner.processor.PythonSettings;
+import io.castiron.etl.runner.progress.ThrottledProgress;
+import io.castiron.etl.stage.StageLayout;
+import io.castiron.etl.status.FileStatus;
+import io.castiron.etl.status.FileStatusRecord;
+import io.castiron.etl.status.StatusStore;
+import io.castiron.etl.store.ObjectInfo;
+import io.castiron.etl.store.ObjectMetadata;
+import io.castiron.etl.store.ObjectStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Processes the one file of a Job (ARCHITECTURE.md, lifecycle step 6): reads the contract, marks the row
+ * Processing, downloads the file, runs the processor while forwarding its progress, then moves the file to
+ * archive or error and records the outcome. {@link #run} returns the process exit code
+ * ({@link RunnerExitCodes}).
+ */
+public final class Runner {
+    private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+    static final int MAX_ERROR_CHARS = 2000;
+
+    /**
+     * @param retry          retries of each S3 / PostgreSQL step
+     * @param python         the interpreter and module path for Python processors
+     * @param tempRoot       where the private per-file folder is made
+     * @param statusInterval at most one progress write per interval to the row and the EtlFile
+     * @param kubernetes     the client that patches the EtlFile status, or null to not patch it
+     */
+    public record Options(Retry retry, PythonSettings python, Path tempRoot, Duration statusInterval,
+            KubernetesClient kubernetes) {
+
+        public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofMillis(250);
+
+        /** The options of a runner in a Job: {@code TMPDIR}, {@code ETL_PYTHON(PATH)}, in-cluster client. */
+        public static Options fromEnvironment(Map<String, String> environment) {
+            String tmp = environment.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir"));
+            return new Options(Retry.DEFAULT, PythonSettings.from(environment, List.of()), Path.of(tmp),
+                    DEFAULT_STATUS_INTERVAL, EtlFileStatusPatcher.inClusterClient(environment));
+        }
+    }
+
+    private final Options options;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private volatile LocalProcessor running;
+
+    public Runner(Options options) {
+        this.options = options;
+    }
+
+    /** Asks a run in progress to stop its processor and return without moving the file (SIGTERM). */
+    public void requestStop() {
+        stopRequested.set(true);
+        LocalProcessor processor = running;
+        if (processor != null) {
+            processor.stop();
+        }
+    }
+
+    /** Processes the file the contract in {@code environment} names; returns the exit code. */
+    public int run(Map<String, String> environment) {
+        JobContract contract;
+        UUID id;
+        try {
+            contract = JobContract.fromEnv(environment);
+            id = parseId(contract.fileId());
+        } catch (JobContract.ContractException e) {
+            LOG.error("cannot start: {}; the file was not touched", e.getMessage());
+            return RunnerExitCodes.BAD_CONTRACT;
+        }
+        Settings settings = Settings.from(environment);
+        try (EventPublisher events = new BackgroundEventPublisher(() -> EventPublisher.create(settings))) {
+            return new FileRun(contract, id, environment, ObjectStore.from(settings), StatusStore.from(settings),
+                    events).run();
+        } catch (InfrastructureException e) {
+            LOG.error("pipeline {} file {}: {}; s3://{}/{} is left for the Job's next attempt", contract.pipeline(),
+                    contract.fileId(), e.getMessage(), contract.bucket(), contract.processingKey());
+            return RunnerExitCodes.INFRASTRUCTURE_FAILURE;
+        }
+    }
+
+    private static UUID parseId(String fileId) {
+        try {
+            return UUID.fromString(fileId);
+        } catch (IllegalArgumentException e) {
+            throw new JobContract.ContractException(JobContract.FILE_ID, "is not a UUID: '" + fileId + "'");
+        }
+    }
+
+    /** One file's run, step by step. */
+    private final class FileRun {
+        private final JobContract contract;
+        private final UUID id;
+        private final Map<String, String> environment;
+        private final ObjectStore store;
+        private final StatusStore rows;
+        private final EventPublisher events;
+        private final StageLayout layout;
+        private final String bucket;
+        private final Retry retry = options.retry();
+
+        FileRun(JobContract contract, UUID id, Map<String, String> environment, ObjectStore store, StatusStore rows,
+                EventPublisher events) {
+            this.contract = contract;
+            this.id = id;
+            this.environment = environment;
+            this.store = store;
+            this.rows = rows;
+            this.events = events;
+            this.layout = contract.layout();
+            this.bucket = contract.bucket();
+        }
+
+        int run() {
+            String key = contract.processingKey();
+            // the first S3 and PostgreSQL requests (connections, class loading) overlap
+            var rowLookup = CompletableFuture.supplyAsync(() -> retry.call(
+                    "read the " + StatusStore.TABLE + " row of file " + id, () -> rows.findById(id)));
+            Optional<ObjectInfo> object = retry.call("stat s3://" + bucket + "/" + key, () -> store.stat(bucket, key));
+            FileStatusRecord row = join(rowLookup).orElseThrow(() -> new InfrastructureException(
+                    "no " + StatusStore.TABLE + " row has id " + id));
+            if (object.isEmpty()) {
+                return resumeFinished(row);
+            }
+            if (layout.archiveDir().isEmpty() && row.status() == FileStatus.COMPLETE) {
+                log("was processed by an earlier attempt; deleting s3://{}/{}", bucket, key);
+                retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
+                return RunnerExitCodes.PROCESSED;
+            }
+            int attempt = row.attempts() + 1;
+            retry.run("mark file " + id + " Processing", () -> rows.markProcessing(id, attempt,
+                    contract.etlFileName()));
+            events.status(contract.fileId(), JobStatus.PROCESSING);
+            log("processing s3://{}/{} (attempt {})", bucket, key, attempt);
+
+            Path workDir = null;
+            try {
+                workDir = LocalFiles.privateDir(options.tempRoot(), "castiron-" + contract.fileId() + "-");
+                Path dataDir = Files.createDirectory(workDir.resolve("data"));
+                Path file = LocalFiles.inside(dataDir, contract.originalName());
+                retry.run("download s3://" + bucket + "/" + key, () -> store.download(bucket, key, file));
+                if (stopRequested.get()) {
+                    log("stopped before the processor started; s3://{}/{} stays", bucket, key);
+                    return RunnerExitCodes.TERMINATED;
+                }
+                ProcessorOutcome outcome = process(file, workDir, object.get());
+                return finish(outcome, object.get());
+            } catch (IOException e) {
+                throw new InfrastructureException("cannot prepare the local folder for file " + id + " in "
+                        + options.tempRoot() + ": " + e.getMessage(), e);
+            } finally {
+                LocalFiles.deleteTree(workDir);
+            }
+        }
+
+        private ProcessorOutcome process(Path file, Path workDir, ObjectInfo object) {
+            LocalProcessor processor = LocalProcessors.of(contract.processor(), options.python());
+            EtlFileStatusPatcher patcher = options.kubernetes() == null ? null
+                    : new EtlFileStatusPatcher(options.kubernetes(), contract.namespace(), contract.etlFileName());
+            var rowWarned = new AtomicBoolean();
+            var stored = new ThrottledProgress(options.statusInterval(), state -> {
+                try {
+                    rows.updateProgress(id, state.progress(), state.task(), state.committed());
+                } catch (RuntimeException e) {
+                    if (rowWarned.compareAndSet(false, true)) {
+                        LOG.warn("file {}: cannot record progress in {} (processing goes on): {}", id,
+                                StatusStore.TABLE, e.getMessage());
+                    }
+                }
+                if (patcher != null) {
+                    patcher.patch(state);
+                }
+            });
+            var call = new ProcessorCall(file, contract.fileId(), contract.originalName(),
+                    processorMetadata(object), workDir, new ProgressForwarder(events, contract.fileId(), stored),
+                    environment);
+            running = processor;
+            try {
+                if (stopRequested.get()) {
+                    return ProcessorOutcome.stopped(null);
+                }
+                log("running {} on {}", processor.describe(), file.getFileName());
+                ProcessorOutcome outcome = processor.run(call);
+                log("{} ended: {}{}", processor.describe(), outcome.result(),
+                        outcome.exitCode() == null ? "" : " (exit code " + outcome.exitCode() + ")");
+                return outcome;
+            } finally {
+                running = null;
+                stored.close();
+            }
+        }
+
+        private int finish(ProcessorOutcome outcome, ObjectInfo object) {
+            String key = contract.processingKey();
+            return switch (outcome.result()) {
+                case SUCCEEDED -> succeed(object);
+                case FAILED -> fail(outcome, object);
+                case RETRY_LATER -> {
+                    LOG.warn("pipeline {} file {}: temporary failure, s3://{}/{} stays in processing for the next"
+                            + " attempt: {}", contract.pipeline(), id, bucket, key, outcome.error());
+                    yield RunnerExitCodes.RETRY_LATER;
+                }
+                case STOPPED -> {
+                    log("stopped; s3://{}/{} stays in processing", bucket, key);
+                    yield RunnerExitCodes.TERMINATED;
+                }
+            };
+        }
+
+        private int succeed(ObjectInfo object) {
+            String key = contract.processingKey();
+            Optional<String> archiveKey = layout.archiveKey(contract.fileId(), contract.originalName());
+            if (archiveKey.isPresent()) {
+                var metadata = ObjectMetadata.withStatus(object.userMetadata(), FileStatus.COMPLETE);
+                retry.run("move s3://" + bucket + "/" + key + " to " + archiveKey.get(),
+                        () -> store.move(bucket, key, archiveKey.get(), metadata));
+                retry.run("mark file " + id + " Complete",
+                        () -> rows.finish(id, FileStatus.COMPLETE, archiveKey.get(), null));
+                log("processed; moved to s3://{}/{}", bucket, archiveKey.get());
+            } else {
+                // row first: a retry that finds the row Complete only finishes the delete
+                retry.run("mark file " + id + " Complete", () -> rows.finish(id, FileStatus.COMPLETE, null, null));
+                retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
+                log("processed; the pipeline has no archive folder, so s3://{}/{} was deleted", bucket, key);
+            }
+            events.status(contract.fileId(), JobStatus.SUCCESS);
+            return RunnerExitCodes.PROCESSED;
+        }
+
+        private int fail(ProcessorOutcome outcome, ObjectInfo object) {
+            String key = contract.processingKey();
+            String errorKey = layout.errorKey(contract.fileId(), contract.originalName());
+            String processor = LocalProcessors.of(contract.processor(), options.python()).describe();
+            if (contract.saveErrorLog()) {
+                String logKey = layout.errorLogKey(contract.fileId(), contract.originalName());
+                byte[] text = ErrorLog.text(contract, processor, outcome).getBytes(StandardCharsets.UTF_8);
+                var metadata = new LinkedHashMap<String, String>();
+                metadata.put(ObjectMetadata.ID, contract.fileId());
+                metadata.put(ObjectMetadata.ORIGINAL_FILENAME, contract.originalName());
+                retry.run("upload the error log s3://" + bucket + "/" + logKey,
+                        () -> store.upload(bucket, logKey, text, "text/plain", metadata));
+            }
+            var metadata = ObjectMetadata.withStatus(object.userMetadata(), FileStatus.FAILED);
+            retry.run("move s3://" + bucket + "/" + key + " to " + errorKey,
+                    () -> store.move(bucket, key, errorKey, metadata));
+            String error = shorten(outcome.error());
+            retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey, error));
+            events.status(contract.fileId(), JobStatus.FAILURE);
+            LOG.info("pipeline {} file {}: failed, moved to s3://{}/{}: {}", contract.pipeline(), id, bucket, errorKey,
+                    error);
+            return RunnerExitCodes.PROCESSOR_FAILED;
+        }
+
+        /** The processing object is gone: an earlier attempt finished (or the operator moved it). */
+        private int resumeFinished(FileStatusRecord row) {
+            Optional<String> archiveKey = layout.archiveKey(contract.fileId(), contract.originalName());
+            if (archiveKey.isPresent() && exists(archiveKey.get())) {
+                if (!row.status().isFinal()) {
+                    retry.run("mark file " + id + " Complete",
+                            () -> rows.finish(id, FileStatus.COMPLETE, archiveKey.get(), null));
+                    events.status(contract.fileId(), JobStatus.SUCCESS);
+                }
+                log("already processed, in s3://{}/{}; nothing to do", bucket, archiveKey.get());
+                return RunnerExitCodes.PROCESSED;
+            }
+            String errorKey = layout.errorKey(contract.fileId(), contract.originalName());
+            if (exists(errorKey)) {
+                if (!row.status().isFinal()) {
+                    retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey,
+                            "the processor failed in an earlier attempt"));
+                    events.status(contract.fileId(), JobStatus.FAILURE);
+                }
+                log("already failed, in s3://{}/{}; nothing to do", bucket, errorKey);
+                return RunnerExitCodes.PROCESSOR_FAILED;
+            }
+            String canceledKey = layout.canceledKey(contract.fileId(), contract.originalName());
+            if (exists(canceledKey)) {
+                log("canceled, in s3://{}/{}; nothing to do", bucket, canceledKey);
+                return RunnerExitCodes.PROCESSED;
+            }
+            if (archiveKey.isEmpty() && row.status() == FileStatus.COMPLETE) {
+                log("already processed (no archive folder: the file was deleted); nothing to do");
+                return RunnerExitCodes.PROCESSED;
+            }
+            throw new InfrastructureException("s3://" + bucket + "/" + contract.processingKey()
+                    + " does not exist, and the file is in none of archive, error, canceled");
+        }
+
+        private static <T> T join(CompletableFuture<T> future) {
+            try {
+                return future.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+
+        private boolean exists(String key) {
+            return retry.call("stat s3://" + bucket + "/" + key, () -> store.exists(bucket, key));
+        }
+
+        /** The object's user metadata with the product's keys in their documented spelling. */
+        private Map<String, String> processorMetadata(ObjectInfo object) {
+            var metadata = new LinkedHashMap<String, String>();
+            object.userMetadata().forEach(metadata::put);
+            for (String name : List.of(ObjectMetadata.ID, ObjectMetadata.ORIGINAL_FILENAME, ObjectMetadata.STATUS)) {
+                object.metadata(name).ifPresent(value -> {
+                    metadata.remove(name.toLowerCase(Locale.ROOT));
+                    metadata.put(name, value);
+                });
+            }
+            metadata.put(ObjectMetadata.STATUS, FileStatus.PROCESSING.value());
+            return metadata;
+        }
+
+        private void log(String message, Object... arguments) {
+            if (LOG.isInfoEnabled()) {
+                Object[] all = new Object[arguments.length + 2];
+                all[0] = contract.pipeline();
+                all[1] = contract.fileId();
+                System.arraycopy(arguments, 0, all, 2, arguments.length);
+                LOG.info("pipeline {} file {}: " + message, all);
+            }
+        }
+
+        private String shorten(String error) {
+            String text = error == null ? "processor failed" : error;
+            return text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS) + "...";
+        }
+    }
+}

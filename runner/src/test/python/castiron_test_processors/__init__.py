@@ -1,0 +1,1 @@
+"""Python processors used by the runner tests."""
