@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ final class KafkaEventPublisher implements EventPublisher {
     private final ThreadPoolExecutor sender;
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean topicReady;
 
     KafkaEventPublisher(String bootstrapServers, String topic) {
         this.topic = topic;
@@ -100,18 +102,46 @@ final class KafkaEventPublisher implements EventPublisher {
         sender.execute(() -> send(jobId, json));
     }
 
-    /** Runs on the sender thread. */
+    /**
+     * Runs on the sender thread. Until the producer has metadata for the topic (the broker is away, or the topic is
+     * still being created on first use) the event waits, and the events queued behind it wait too, instead of being
+     * lost; they are dropped only when the queue overflows or the publisher closes.
+     */
     private void send(String jobId, String json) {
+        while (!topicReady) {
+            try {
+                producer.partitionsFor(topic);
+                topicReady = true;
+            } catch (TimeoutException unavailable) {
+                if (sender.isShutdown()) {
+                    dropped(unavailable.toString());
+                    return;
+                }
+                unavailable(unavailable.toString());
+            } catch (RuntimeException e) {
+                dropped(e.toString());
+                return;
+            }
+        }
         try {
             producer.send(new ProducerRecord<>(topic, jobId, json), (metadata, exception) -> {
                 if (exception == null) {
                     delivered();
                 } else {
+                    topicReady = false;
                     dropped(exception.toString());
                 }
             });
         } catch (RuntimeException e) {
+            topicReady = false;
             dropped(e.toString());
+        }
+    }
+
+    private void unavailable(String reason) {
+        if (failing.compareAndSet(false, true)) {
+            LOG.warn("cannot publish to Kafka topic {} at {}: {}; events wait (up to {}) until it works again", topic,
+                    bootstrapServers, reason, QUEUE_CAPACITY);
         }
     }
 

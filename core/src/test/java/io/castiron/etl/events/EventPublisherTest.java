@@ -65,6 +65,17 @@ class EventPublisherTest {
     }
 
     @Test
+    void theFirstEventsOnATopicThatDoesNotExistYetAreNotLost() {
+        String topic = uniqueTopic();
+        String jobId = UUID.randomUUID().toString();
+        try (var publisher = EventPublisher.create(settings(topic))) {
+            publisher.jobCreated(jobId, "first.csv", "demo", null);
+            publisher.status(jobId, JobStatus.SUCCESS);
+        }
+        assertThat(awaitValues(topic, jobId, 2)).hasSize(2).first().asString().contains("\"type\":\"job_created\"");
+    }
+
+    @Test
     void finalStatusesAreTheOriginalWords() {
         assertThat(List.of(JobStatus.SUCCESS, JobStatus.FAILURE, JobStatus.CANCELED))
                 .extracting(JobStatus::value).containsExactly("success", "failure", "canceled");

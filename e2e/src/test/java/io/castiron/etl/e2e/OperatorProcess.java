@@ -36,7 +36,6 @@ final class OperatorProcess implements AutoCloseable {
         env.put("KUBERNETES_NAMESPACE", MockCluster.NAMESPACE);
         env.put("KUBERNETES_TRUST_CERTIFICATES", "true");
         env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-        env.put("QUARKUS_OPERATOR_SDK_ENABLE_SSA", "false");
         env.put("ETL_LEADER_ELECTION_LEASE_DURATION", "3s");
         env.put("ETL_LEADER_ELECTION_RENEW_DEADLINE", "2s");
         env.put("ETL_LEADER_ELECTION_RETRY_PERIOD", "500ms");

@@ -8,7 +8,9 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.RunnerSpec;
 import io.castiron.etl.config.Settings;
+import io.castiron.etl.contract.CredentialsSecret;
 import io.castiron.etl.contract.JobContract;
+import io.castiron.etl.contract.RunnerExitCodes;
 import io.castiron.etl.operator.Labels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -21,8 +23,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 /** Builds the Job that processes one file: name = EtlFile name, owner = EtlFile, the runner contract in env. */
 public final class JobFactory {
     public static final String CONTAINER = "runner";
-    /** Runner exit code: the processor failed and the file is already in error; the Job must not retry. */
-    public static final int EXIT_PROCESSOR_FAILED = 3;
 
     private final RunnerDefaults defaults;
     private final Settings settings;
@@ -100,7 +100,7 @@ public final class JobFactory {
                         .withNewOnExitCodes()
                             .withContainerName(CONTAINER)
                             .withOperator("In")
-                            .withValues(EXIT_PROCESSOR_FAILED)
+                            .withValues(RunnerExitCodes.PROCESSOR_FAILED)
                         .endOnExitCodes()
                         .build(),
                 new PodFailurePolicyRuleBuilder()
@@ -115,11 +115,11 @@ public final class JobFactory {
         contract.toEnv().forEach((k, v) -> env.add(plain(k, v)));
         env.add(plain(Settings.S3_ENDPOINT, settings.s3Endpoint()));
         env.add(plain(Settings.S3_REGION, settings.s3Region()));
-        env.add(secret(Settings.S3_ACCESS_KEY, RunnerDefaults.S3_ACCESS_KEY));
-        env.add(secret(Settings.S3_SECRET_KEY, RunnerDefaults.S3_SECRET_KEY));
+        env.add(secret(Settings.S3_ACCESS_KEY, CredentialsSecret.S3_ACCESS_KEY));
+        env.add(secret(Settings.S3_SECRET_KEY, CredentialsSecret.S3_SECRET_KEY));
         env.add(plain(Settings.POSTGRES_URL, settings.postgresUrl()));
-        env.add(secret(Settings.POSTGRES_USER, RunnerDefaults.POSTGRES_USER));
-        env.add(secret(Settings.POSTGRES_PASSWORD, RunnerDefaults.POSTGRES_PASSWORD));
+        env.add(secret(Settings.POSTGRES_USER, CredentialsSecret.POSTGRES_USER));
+        env.add(secret(Settings.POSTGRES_PASSWORD, CredentialsSecret.POSTGRES_PASSWORD));
         env.add(plain(Settings.KAFKA_BOOTSTRAP_SERVERS, settings.kafkaBootstrapServers()));
         env.add(plain(Settings.KAFKA_TOPIC, settings.kafkaTopic()));
         env.add(plain("TMPDIR", "/tmp"));

@@ -13,10 +13,4 @@ public record RunnerDefaults(
         int backoffLimit,
         Optional<Long> activeDeadlineSeconds,
         String credentialsSecret) {
-
-    /** Keys of the credentials Secret. */
-    public static final String S3_ACCESS_KEY = "s3-access-key";
-    public static final String S3_SECRET_KEY = "s3-secret-key";
-    public static final String POSTGRES_USER = "postgres-user";
-    public static final String POSTGRES_PASSWORD = "postgres-password";
 }

@@ -1,0 +1,262 @@
+package io.castiron.etl.e2e;
+
+import static io.castiron.etl.e2e.Harness.WAIT;
+import static io.castiron.etl.e2e.Harness.phase;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.castiron.etl.api.ResourceNames;
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.api.v1alpha1.FilePhase;
+import io.castiron.etl.status.FileStatus;
+import io.castiron.etl.testkit.KafkaTestServer;
+
+/** Whole lifecycles, file by file, through the packaged operator and the real runner (issue 5, scenarios 1-4, 6, 7). */
+class EndToEndTest {
+    private static Harness h;
+
+    @BeforeAll
+    static void install() throws Exception {
+        h = new Harness(6);
+    }
+
+    @AfterAll
+    static void uninstall() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private static String csv(int i) {
+        return "id,name\n" + i + ",row-" + i + "\n" + (i + 1) + ",row-" + (i + 1) + "\n";
+    }
+
+    private static String pythonPipeline(String runMethod, String extra) {
+        return """
+                title = "e2e"
+                [castiron.etl]
+                enabled = true
+                handled_file_glob = ".csv|.CSV"
+                inbox_dir = "01_inbox/"
+                processing_dir = "02_processing"
+                archive_dir = "03_archive"
+                error_dir = "04_failed"
+                save_error_log = true
+                %s
+                [castiron.etl.python]
+                worker_run_method = "%s"
+                supports_pizza_tracker = true
+                [castiron.etl.python.static_kwargs]
+                batch_size = 1
+                """.formatted(extra, runMethod);
+    }
+
+    @Test
+    void seedFormatTomlInTheConfigBucketProcessesTwentyFiles() {
+        String bucket = h.settings.configBucket();
+        var p = h.install("s1", "pipeline.toml", pythonPipeline("castiron_examples.progress.count_rows", ""));
+        String name = p.name();
+        String folder = p.folder();
+
+        for (int i = 0; i < 20; i++) {
+            h.drop(bucket, folder + "/01_inbox/data-" + i + ".csv", csv(i).getBytes(StandardCharsets.UTF_8));
+        }
+        h.awaitAllFinal(name, 20);
+        List<EtlFile> files = h.files(name);
+        assertThat(files).allSatisfy(f -> {
+            assertThat(phase(f)).isEqualTo(FilePhase.Succeeded);
+            assertThat(f.getStatus().getProgress()).isEqualTo(1.0);
+            String archived = folder + "/03_archive/" + f.getStatus().getFileId() + "-" + f.getSpec().getOriginalName();
+            assertThat(f.getStatus().getCurrentKey()).isEqualTo(archived);
+            assertThat(h.store.exists(bucket, archived)).isTrue();
+            var row = h.rows.findById(UUID.fromString(f.getStatus().getFileId())).orElseThrow();
+            assertThat(row.status()).isEqualTo(FileStatus.COMPLETE);
+            assertThat(row.fileName()).isEqualTo(archived);
+        });
+        assertThat(h.store.list(bucket, folder + "/01_inbox/")).extracting(o -> o.key())
+                .containsExactly(folder + "/01_inbox/.keep");
+        var topic = KafkaTestServer.shared().readAll(h.settings.kafkaTopic());
+        for (EtlFile f : files) {
+            var mine = topic.stream().filter(r -> f.getStatus().getFileId().equals(r.key())).map(r -> r.value())
+                    .toList();
+            assertThat(mine).anySatisfy(m -> assertThat(m).contains("\"type\":\"job_created\""));
+            assertThat(mine.get(mine.size() - 1)).contains("\"status\":\"success\"");
+        }
+    }
+
+    @Test
+    void aFailingProcessorLeavesTheFileInErrorWithItsLog() {
+        String bucket = h.settings.configBucket();
+        var p = h.install("s2", "failing.toml", pythonPipeline("castiron_examples.failing.reject", "").replace(
+                "batch_size = 1", "reason = \"no thanks\""));
+        String name = p.name();
+        String folder = p.folder();
+        h.drop(bucket, folder + "/01_inbox/bad.csv", csv(1).getBytes(StandardCharsets.UTF_8));
+        h.awaitAllFinal(name, 1);
+        EtlFile f = h.files(name).get(0);
+        String id = f.getStatus().getFileId();
+        assertThat(phase(f)).isEqualTo(FilePhase.Failed);
+        assertThat(f.getStatus().getReason()).isEqualTo("ProcessorFailed");
+        assertThat(h.store.exists(bucket, folder + "/04_failed/" + id + "-bad.csv")).isTrue();
+        String log = h.store.readText(bucket, folder + "/04_failed/" + id + "-bad_csv_error_log_.txt");
+        assertThat(log).contains("no thanks");
+        var row = h.rows.findById(UUID.fromString(id)).orElseThrow();
+        assertThat(row.status()).isEqualTo(FileStatus.FAILED);
+        assertThat(KafkaTestServer.shared().readAll(h.settings.kafkaTopic())).anySatisfy(r -> {
+            assertThat(r.key()).isEqualTo(id);
+            assertThat(r.value()).contains("\"status\":\"failure\"");
+        });
+    }
+
+    @Test
+    void cancellingALongRunningFileMovesItToCanceled() {
+        String bucket = h.settings.configBucket();
+        var p = h.install("s3", "sleepy.toml", """
+                [castiron.etl]
+                handled_file_glob = ".csv"
+                inbox_dir = "01_inbox"
+                processing_dir = "02_processing"
+                archive_dir = "03_archive"
+                error_dir = "04_failed"
+                shell = "sleep 120"
+                """);
+        String name = p.name();
+        String folder = p.folder();
+        h.drop(bucket, folder + "/01_inbox/long.csv", csv(1).getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> h.files(name).stream().anyMatch(f -> phase(f) == FilePhase.Running));
+        EtlFile f = h.files(name).get(0);
+        h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE).withName(f.getMetadata().getName())
+                .edit(e -> {
+                    e.getSpec().setCancel(true);
+                    return e;
+                });
+        h.awaitAllFinal(name, 1);
+        String id = f.getStatus().getFileId();
+        assertThat(phase(h.files(name).get(0))).isEqualTo(FilePhase.Canceled);
+        assertThat(h.store.exists(bucket, folder + "/05_canceled/" + id + "-long.csv")).isTrue();
+        assertThat(h.rows.findById(UUID.fromString(id)).orElseThrow().status()).isEqualTo(FileStatus.CANCELED);
+        assertThat(KafkaTestServer.shared().readAll(h.settings.kafkaTopic())).anySatisfy(r -> {
+            assertThat(r.key()).isEqualTo(id);
+            assertThat(r.value()).contains("\"status\":\"canceled\"");
+        });
+    }
+
+    @Test
+    void aHundredFilesWithFourSlotsNeverRunMoreThanFourAtOnceAndStartInQueueOrder() {
+        String bucket = h.settings.configBucket();
+        var p = h.install("s4", "capped.toml", """
+                [castiron.etl]
+                handled_file_glob = ".csv"
+                inbox_dir = "01_inbox"
+                processing_dir = "02_processing"
+                archive_dir = "03_archive"
+                error_dir = "04_failed"
+                max_concurrent_jobs = 4
+                shell = "test -s \\"$ETL_FILENAME\\""
+                """);
+        String name = p.name();
+        String folder = p.folder();
+        h.jobs.resetMaxActive();
+        for (int i = 0; i < 100; i++) {
+            h.drop(bucket, String.format("%s/01_inbox/f%03d.csv", folder, i), csv(i).getBytes(StandardCharsets.UTF_8));
+        }
+        h.awaitAllFinal(name, 100);
+        assertThat(h.jobs.maxActive()).isLessThanOrEqualTo(4);
+        assertThat(h.files(name)).allSatisfy(f -> assertThat(phase(f)).isEqualTo(FilePhase.Succeeded));
+        List<String> byQueueTime = h.files(name).stream()
+                .sorted(Comparator.comparing((EtlFile f) -> f.getStatus().getQueuedTime())
+                        .thenComparing(f -> f.getMetadata().getName()))
+                .map(f -> f.getMetadata().getName()).toList();
+        List<String> started = h.jobs.startOrder().stream().filter(byQueueTime::contains).toList();
+        // The first four start as soon as they are staged; from then on Jobs start strictly in queue order.
+        assertThat(started.subList(4, started.size())).isEqualTo(byQueueTime.stream()
+                .filter(n -> !started.subList(0, 4).contains(n)).toList());
+    }
+
+    @Test
+    void processingGoesOnWhileKafkaIsDown() {
+        String bucket = h.settings.configBucket();
+        var p = h.install("s6", "nokafka.toml", """
+                [castiron.etl]
+                handled_file_glob = ".csv"
+                inbox_dir = "01_inbox"
+                processing_dir = "02_processing"
+                archive_dir = "03_archive"
+                error_dir = "04_failed"
+                shell = "cat \\"$ETL_FILENAME\\" > /dev/null"
+                """);
+        String name = p.name();
+        String folder = p.folder();
+        var kafka = KafkaTestServer.shared();
+        kafka.stop();
+        try {
+            for (int i = 0; i < 5; i++) {
+                h.drop(bucket, folder + "/01_inbox/k" + i + ".csv", csv(i).getBytes(StandardCharsets.UTF_8));
+            }
+            h.awaitAllFinal(name, 5);
+            assertThat(h.files(name)).allSatisfy(f -> {
+                assertThat(phase(f)).isEqualTo(FilePhase.Succeeded);
+                assertThat(h.store.exists(bucket, f.getStatus().getCurrentKey())).isTrue();
+                assertThat(f.getStatus().getCurrentKey()).contains("/03_archive/");
+            });
+        } finally {
+            kafka.start();
+        }
+    }
+
+    @Test
+    void badInputEndsWhereTheDesignSaysWithAClearMessage() {
+        String bucket = h.settings.configBucket();
+        // A malformed TOML: a Warning Event naming the key and the line; no pipeline.
+        String badKey = "s7-" + UUID.randomUUID().toString().substring(0, 6) + "/broken.toml";
+        h.putConfig(badKey, "[castiron.etl]\nhandled_file_glob = \".csv\"\ninbox_dir = 7\n");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(h.client.v1().events().inNamespace(MockCluster.NAMESPACE)
+                .list().getItems()).anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("InvalidConfig");
+                    assertThat(e.getMessage()).contains(badKey).contains("line 3").contains("inbox_dir");
+                }));
+
+        // An unknown Python function: the file goes to error and the log names the function.
+        var p = h.install("s7", "unknown.toml", pythonPipeline("castiron_examples.no_such_module.run", ""));
+        String unknown = p.name();
+        String folder = p.folder();
+        h.drop(bucket, folder + "/01_inbox/x.csv", csv(1).getBytes(StandardCharsets.UTF_8));
+        h.awaitAllFinal(unknown, 1);
+        EtlFile failed = h.files(unknown).get(0);
+        assertThat(phase(failed)).isEqualTo(FilePhase.Failed);
+        assertThat(h.store.readText(bucket, folder + "/04_failed/" + failed.getStatus().getFileId()
+                + "-x_csv_error_log_.txt")).contains("no_such_module");
+
+        // Zero bytes, 50 MB, spaces and unicode: all processed and archived.
+        var p2 = h.install("s7", "sizes.toml", """
+                [castiron.etl]
+                handled_file_glob = ".csv|.bin"
+                inbox_dir = "01_inbox"
+                processing_dir = "02_processing"
+                archive_dir = "03_archive"
+                error_dir = "04_failed"
+                shell = "wc -c < \\"$ETL_FILENAME\\""
+                """);
+        String sizes = p2.name();
+        String folder2 = p2.folder();
+        h.drop(bucket, folder2 + "/01_inbox/empty.csv", new byte[0]);
+        h.drop(bucket, folder2 + "/01_inbox/big.bin", new byte[50 * 1024 * 1024]);
+        h.drop(bucket, folder2 + "/01_inbox/with spaces ünïcødé 数据.csv", csv(3).getBytes(StandardCharsets.UTF_8));
+        h.awaitAllFinal(sizes, 3);
+        assertThat(h.files(sizes)).allSatisfy(f -> {
+            assertThat(phase(f)).as(f.getSpec().getOriginalName()).isEqualTo(FilePhase.Succeeded);
+            assertThat(h.store.exists(bucket, f.getStatus().getCurrentKey())).isTrue();
+        });
+        assertThat(h.files(sizes)).extracting(f -> f.getSpec().getOriginalName())
+                .containsExactlyInAnyOrder("empty.csv", "big.bin", "with spaces ünïcødé 数据.csv");
+    }
+}

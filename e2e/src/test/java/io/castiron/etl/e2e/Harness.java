@@ -1,0 +1,151 @@
+package io.castiron.etl.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.api.v1alpha1.EtlPipeline;
+import io.castiron.etl.api.v1alpha1.FilePhase;
+import io.castiron.etl.config.Settings;
+import io.castiron.etl.contract.CredentialsSecret;
+import io.castiron.etl.runner.Retry;
+import io.castiron.etl.runner.Runner;
+import io.castiron.etl.runner.processor.PythonSettings;
+import io.castiron.etl.status.StatusStore;
+import io.castiron.etl.store.ObjectStore;
+import io.castiron.etl.testkit.KafkaTestServer;
+import io.castiron.etl.testkit.PostgresTestServer;
+import io.castiron.etl.testkit.S3TestServer;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * One whole installation, minus the cluster: the in-process S3, PostgreSQL and Kafka servers, the mock API server,
+ * the packaged operator as a process, and the Job stand-in running the real runner.
+ */
+final class Harness implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(90);
+
+    final Map<String, String> settingsEnv = new HashMap<>();
+    final Settings settings;
+    final ObjectStore store;
+    final StatusStore rows;
+    final MockCluster cluster;
+    final KubernetesClient client;
+    final JobStandIn jobs;
+    OperatorProcess operator;
+
+    Harness(int nodes) throws Exception {
+        var pg = PostgresTestServer.shared();
+        settingsEnv.putAll(S3TestServer.shared().settingsEnv());
+        settingsEnv.putAll(pg.settingsEnv(pg.newEmptyDatabase()));
+        settingsEnv.putAll(KafkaTestServer.shared().settingsEnv());
+        settings = Settings.from(settingsEnv);
+        store = ObjectStore.from(settings);
+        rows = StatusStore.from(settings);
+        cluster = new MockCluster();
+        client = cluster.client();
+        client.resource(new SecretBuilder()
+                .withNewMetadata().withName(CredentialsSecret.DEFAULT_NAME).withNamespace(MockCluster.NAMESPACE)
+                .endMetadata()
+                .withData(base64(Map.of(
+                        CredentialsSecret.S3_ACCESS_KEY, settings.s3AccessKey(),
+                        CredentialsSecret.S3_SECRET_KEY, settings.s3SecretKey(),
+                        CredentialsSecret.POSTGRES_USER, settings.postgresUser(),
+                        CredentialsSecret.POSTGRES_PASSWORD, settings.postgresPassword())))
+                .build()).create();
+        operator = new OperatorProcess(cluster, settingsEnv, Map.of()).start();
+        // What the runner image provides: the example Python processors on the module path, a temp dir.
+        Path examples = Path.of(System.getProperty("castiron.examples.dir", "../examples")).toAbsolutePath();
+        Path tmp = Files.createTempDirectory("castiron-e2e-pods");
+        Map<String, String> image = Map.of(PythonSettings.PYTHONPATH, examples.resolve("python").toString(),
+                "TMPDIR", tmp.toString());
+        Supplier<Runner> runners = () -> new Runner(new Runner.Options(Retry.DEFAULT,
+                PythonSettings.from(image, List.of()), tmp, Runner.Options.DEFAULT_STATUS_INTERVAL, client));
+        jobs = new JobStandIn(client, runners, image, nodes).start();
+    }
+
+    /** The API server turns stringData into data; the mock does not, so the test writes data. */
+    private static Map<String, String> base64(Map<String, String> values) {
+        var encoded = new HashMap<String, String>();
+        values.forEach((k, v) -> encoded.put(k, java.util.Base64.getEncoder()
+                .encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        return encoded;
+    }
+
+    /** Kill the operator (as kill -9 would) and start a new one. */
+    void restartOperator() throws Exception {
+        operator.kill();
+        operator = new OperatorProcess(cluster, settingsEnv, Map.of()).start();
+    }
+
+    void putConfig(String key, String toml) {
+        store.ensureBucket(settings.configBucket());
+        store.upload(settings.configBucket(), key, toml.getBytes(StandardCharsets.UTF_8), "application/toml",
+                Map.of());
+    }
+
+    void drop(String bucket, String key, byte[] content) {
+        store.upload(bucket, key, content, "text/csv", Map.of());
+    }
+
+    /** A pipeline as users of the original tool make one: a TOML file in the config bucket. */
+    record Installed(String name, String bucket, String folder) {
+        String key(String stage, String fileName) {
+            return folder + "/" + stage + "/" + fileName;
+        }
+    }
+
+    /** Puts {@code <folder>/<fileName>} into the config bucket and waits for its pipeline and stage folders. */
+    Installed install(String folderPrefix, String fileName, String toml) {
+        String folder = folderPrefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        String key = folder + "/" + fileName;
+        putConfig(key, toml);
+        String name = io.castiron.etl.api.ResourceNames.pipelineNameFor(key);
+        awaitPipeline(name);
+        String bucket = settings.configBucket();
+        await().atMost(WAIT).until(() -> store.exists(bucket, folder + "/04_failed/.keep")
+                && store.exists(bucket, folder + "/02_processing/.keep"));
+        return new Installed(name, bucket, folder);
+    }
+
+    EtlPipeline awaitPipeline(String name) {
+        var pipelines = client.resources(EtlPipeline.class).inNamespace(MockCluster.NAMESPACE);
+        await().atMost(WAIT).until(() -> pipelines.withName(name).get() != null);
+        return pipelines.withName(name).get();
+    }
+
+    List<EtlFile> files(String pipeline) {
+        return client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE)
+                .withLabel("etl.castiron.io/pipeline", pipeline).list().getItems();
+    }
+
+    static FilePhase phase(EtlFile f) {
+        return f.getStatus() == null || f.getStatus().getPhase() == null ? FilePhase.Pending
+                : f.getStatus().getPhase();
+    }
+
+    void awaitAllFinal(String pipeline, int count) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            var all = files(pipeline);
+            return all.size() == count && all.stream().allMatch(f -> phase(f).isFinal());
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        jobs.close();
+        if (operator != null) {
+            operator.close();
+        }
+        cluster.close();
+    }
+}
