@@ -24,6 +24,7 @@ import org.yaml.snakeyaml.Yaml;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
@@ -63,11 +64,12 @@ class HelmChartTest {
     private static final Path ALL_OPTIONS = Path.of("src/test/resources/helm/castiron-etl-all-options.yaml");
     private static final Path DEV_STACK_ALL_OPTIONS = Path.of("src/test/resources/helm/dev-stack-all-options.yaml");
     private static final String NS = "etl-system";
+    private static final String KUBE_VERSION = "1.31.0";
 
     /** One way to install the operator chart, rendered once per test that needs it. */
     private record Variant(String name, Optional<Path> valuesFile, Map<String, Object> sets) {
         List<HasMetadata> render() {
-            var template = new Helm(CHART).template().withName("castiron-etl").withNamespace(NS);
+            var template = template(CHART, "castiron-etl");
             valuesFile.ifPresent(template::withValuesFile);
             sets.forEach(template::set);
             return parse(template.call());
@@ -103,16 +105,16 @@ class HelmChartTest {
 
     @Test
     void allOptionsFilesSetEveryValueOfTheCharts() {
-        assertThat(leafKeys(read(ALL_OPTIONS))).containsAll(leafKeys(read(CHART.resolve("values.yaml"))));
-        assertThat(leafKeys(read(DEV_STACK_ALL_OPTIONS))).containsAll(leafKeys(read(DEV_STACK.resolve("values.yaml"))));
+        assertSetsEveryValue(read(ALL_OPTIONS), read(CHART.resolve("values.yaml")));
+        assertSetsEveryValue(read(DEV_STACK_ALL_OPTIONS), read(DEV_STACK.resolve("values.yaml")));
     }
 
     @Test
     void everyRenderedDocumentIsAKubernetesObjectWithANameAndNamespace() {
         var renders = new LinkedHashMap<String, List<HasMetadata>>();
         VARIANTS.forEach(v -> renders.put(v.name(), v.render()));
-        renders.put("dev-stack defaults", parse(new Helm(DEV_STACK).template().withName("dev").withNamespace(NS).call()));
-        renders.put("dev-stack all options", parse(new Helm(DEV_STACK).template().withName("dev").withNamespace(NS)
+        renders.put("dev-stack defaults", parse(template(DEV_STACK, "dev").call()));
+        renders.put("dev-stack all options", parse(template(DEV_STACK, "dev")
                 .withValuesFile(DEV_STACK_ALL_OPTIONS).call()));
 
         renders.forEach((variant, objects) -> {
@@ -139,9 +141,13 @@ class HelmChartTest {
         assertThat(filesIn(CHART.resolve("crds"))).as("helm/castiron-etl/crds/ (make crds copies crds/ there)")
                 .isEqualTo(expected);
 
-        List<CustomResourceDefinition> rendered = VARIANTS.get(0).render().stream()
-                .filter(CustomResourceDefinition.class::isInstance).map(CustomResourceDefinition.class::cast).toList();
-        assertThat(rendered).extracting(c -> c.getSpec().getNames().getPlural())
+        // helm installs crds/ before the templates (helm template leaves them out): they must be the two CRDs
+        List<HasMetadata> shipped = new ArrayList<>();
+        for (String content : filesIn(CHART.resolve("crds")).values()) {
+            shipped.addAll(parse(content));
+        }
+        assertThat(shipped).allMatch(CustomResourceDefinition.class::isInstance)
+                .extracting(c -> ((CustomResourceDefinition) c).getSpec().getNames().getPlural())
                 .containsExactlyInAnyOrder(HasMetadata.getPlural(EtlPipeline.class), HasMetadata.getPlural(EtlFile.class));
     }
 
@@ -251,11 +257,15 @@ class HelmChartTest {
                             job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
                     .flatMap(List::stream)
                     .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
-                    .forEach(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).as(e.getName())
-                            .isEqualTo(secretName));
+                    .forEach(e -> {
+                        assertThat(e.getValueFrom().getSecretKeyRef().getName()).as(e.getName()).isEqualTo(secretName);
+                        assertThat(e.getValueFrom().getSecretKeyRef().getKey()).as(e.getName() + ": a key of the Secret")
+                                .isIn(RunnerDefaults.S3_ACCESS_KEY, RunnerDefaults.S3_SECRET_KEY,
+                                        RunnerDefaults.POSTGRES_USER, RunnerDefaults.POSTGRES_PASSWORD);
+                    });
         }
         for (Path values : List.of(Path.of(""), DEV_STACK_ALL_OPTIONS)) {
-            var template = new Helm(DEV_STACK).template().withName("dev").withNamespace(NS);
+            var template = template(DEV_STACK, "dev");
             if (!values.toString().isEmpty()) {
                 template.withValuesFile(values);
             }
@@ -267,7 +277,7 @@ class HelmChartTest {
         for (var workload : workloads) {
             for (EnvVar e : workload.getValue()) {
                 String what = workload.getKey() + ", env " + e.getName();
-                boolean credential = e.getName().matches(".*(PASSWORD|SECRET|ACCESS_KEY|_USER)$");
+                boolean credential = e.getName().matches(".*(PASSWORD|SECRET_KEY|ACCESS_KEY|_USER)$");
                 if (credential) {
                     assertThat(e.getValue()).as(what + " is not inline").isNull();
                     assertThat(e.getValueFrom().getSecretKeyRef()).as(what + " comes from a Secret").isNotNull();
@@ -292,6 +302,11 @@ class HelmChartTest {
             }
         }
         return objects;
+    }
+
+    /** helm template as for a Kubernetes version the chart supports (helm's own default is 1.20). */
+    private static TemplateCommand template(Path chart, String release) {
+        return new Helm(chart).template().withName(release).withNamespace(NS).withKubeVersion(KUBE_VERSION);
     }
 
     private static void assertLintsClean(Path chart) {
@@ -321,6 +336,17 @@ class HelmChartTest {
             return new Yaml().load(Files.readString(yaml));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void assertSetsEveryValue(Map<String, Object> allOptions, Map<String, Object> defaults) {
+        for (String key : leafKeys(defaults)) {
+            Object value = allOptions;
+            for (String part : key.split("\\.")) {
+                value = value instanceof Map<?, ?> m ? m.get(part) : null;
+            }
+            assertThat(value).as("the all-options values set " + key).isNotNull();
+            assertThat(value).as("the all-options values set " + key + " to something").isNotEqualTo(Map.of());
         }
     }
 
