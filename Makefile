@@ -2,7 +2,15 @@
 MVN ?= mvn -B -ntp
 
 .DEFAULT_GOAL := help
-.PHONY: help build test crds convert
+.PHONY: help build test crds convert images up clean status logs
+
+# The kind quick start (make up): cluster, namespace, image tags.
+CLUSTER ?= castiron-etl
+NAMESPACE ?= castiron-etl
+IMAGE_TAG ?= dev
+OPERATOR_IMAGE ?= castiron-etl-operator:$(IMAGE_TAG)
+RUNNER_IMAGE ?= castiron-etl-runner:$(IMAGE_TAG)
+REQUIRE := sh scripts/require-tools.sh
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -17,6 +25,8 @@ crds: ## Regenerate crds/ from the Java CRD classes
 	$(MVN) -q -pl core -am -DskipTests install
 	$(MVN) -q -pl core test-compile exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.castiron.etl.api.CrdFiles -Dexec.args="$(CURDIR)/crds"
+	@# the Helm chart ships the same files (HelmChartTest checks they are equal)
+	rm -f helm/castiron-etl/crds/*.yml && cp crds/*.yml helm/castiron-etl/crds/
 
 convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE=ns] [BUCKET=etl] [PREFIX=folder]
 	@test -n "$(TOML)" || { echo "usage: make convert TOML=path/to/pipeline.toml [NAME=x] [NAMESPACE=ns] [BUCKET=etl] [PREFIX=folder]" >&2; exit 2; }
@@ -38,3 +48,39 @@ bench-runner: ## Runner fixed overhead (median, p95 of 20 runs, no-op processor,
 	@$(MVN) -q -pl runner -am -DskipTests package
 	@$(MVN) -q -pl runner -am test -Dtest=RunnerOverheadBench -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
 	  | grep -A4 '^runner fixed overhead' || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }
+
+images: ## Build the operator and runner images (mvn package, then docker build; IMAGE_TAG=dev)
+	@$(REQUIRE) docker
+	$(MVN) -DskipTests package
+	docker build -f operator/Dockerfile -t $(OPERATOR_IMAGE) .
+	docker build -f runner/Dockerfile -t $(RUNNER_IMAGE) .
+
+up: ## Run it all on kind: cluster, images, MinIO/PostgreSQL/Kafka, the operator, the example pipeline
+	@$(REQUIRE) docker kind kubectl helm
+	@kind get clusters 2>/dev/null | grep -qx '$(CLUSTER)' || kind create cluster --name $(CLUSTER) --config kind-config.yaml
+	$(MAKE) images
+	kind load docker-image --name $(CLUSTER) $(OPERATOR_IMAGE) $(RUNNER_IMAGE)
+	helm upgrade --install dev-stack helm/dev-stack --namespace $(NAMESPACE) --create-namespace --wait --timeout 5m
+	helm upgrade --install castiron-etl helm/castiron-etl --namespace $(NAMESPACE) -f helm/kind-values.yaml \
+	  --set operator.image.tag=$(IMAGE_TAG) --set runner.image.tag=$(IMAGE_TAG) --wait --timeout 5m
+	$(MAKE) -s convert TOML=examples/csv/pipeline.toml NAME=csv NAMESPACE=$(NAMESPACE) PREFIX=csv | kubectl apply -f -
+	@echo
+	@echo "Cast-Iron ETL runs in kind cluster '$(CLUSTER)', namespace $(NAMESPACE)."
+	@echo "  MinIO console: http://localhost:9001  (user castiron, password castiron-dev-password)"
+	@echo "  MinIO S3 API:  http://localhost:9000"
+	@echo "  Pipeline 'csv' watches bucket etl, folder csv/01_inbox/ for *.csv files."
+	@echo "Drop a file: upload it in the console to etl/csv/01_inbox/, or"
+	@echo "  kubectl -n $(NAMESPACE) exec -i deploy/minio -- sh -c 'mc alias set local http://localhost:9000 \"\$$MINIO_ROOT_USER\" \"\$$MINIO_ROOT_PASSWORD\" >/dev/null && mc pipe local/etl/csv/01_inbox/weather.csv' < examples/csv/weather.csv"
+	@echo "Watch it: kubectl -n $(NAMESPACE) get etlfiles -w      (make status, make logs)"
+
+clean: ## Delete the kind cluster of make up (and everything in it)
+	@$(REQUIRE) kind
+	kind delete cluster --name $(CLUSTER)
+
+status: ## Show the operator, the dev stack, pipelines, files and Jobs in the kind cluster
+	@$(REQUIRE) kubectl
+	kubectl -n $(NAMESPACE) get deployments,pods,etlpipelines,etlfiles,jobs
+
+logs: ## Operator logs (last 200 lines); JOB=name for one file's runner logs
+	@$(REQUIRE) kubectl
+	$(if $(JOB),kubectl -n $(NAMESPACE) logs job/$(JOB) --all-containers --tail=200,kubectl -n $(NAMESPACE) logs deploy/castiron-etl-operator --tail=200)

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Usage: scripts/require-tools.sh TOOL...   (docker kind kubectl helm)
+# Says which tools are missing and where to get them; exits 1 if any is. For docker, also that the engine runs.
+missing=0
+for tool in "$@"; do
+  case "$tool" in
+    docker)  where="https://docs.docker.com/get-docker/ (or Podman with the docker CLI shim)" ;;
+    kind)    where="https://kind.sigs.k8s.io/docs/user/quick-start/#installation" ;;
+    kubectl) where="https://kubernetes.io/docs/tasks/tools/" ;;
+    helm)    where="https://helm.sh/docs/intro/install/ (Helm 3.8 or newer)" ;;
+    *)       where="your package manager" ;;
+  esac
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "missing: $tool — get it from $where" >&2
+    missing=1
+  elif [ "$tool" = docker ] && ! docker info >/dev/null 2>&1; then
+    echo "docker is installed but its engine is not reachable (is Docker running? can this user use it?)" >&2
+    missing=1
+  fi
+done
+exit $missing
