@@ -31,6 +31,7 @@ import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.Processor;
 import io.castiron.etl.api.v1alpha1.Stages;
 import io.castiron.etl.config.Settings;
+import io.castiron.etl.contract.CredentialsSecret;
 import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.operator.helm.OperatorPermissions.Need;
 import io.castiron.etl.operator.job.JobFactory;
@@ -251,8 +252,8 @@ class HelmChartTest {
             objects.stream().filter(o -> o instanceof Secret && o.getMetadata().getName().equals(secretName))
                     .map(Secret.class::cast)
                     .forEach(s -> assertThat(s.getData()).as(variant.name() + ": keys of " + secretName)
-                            .containsOnlyKeys(RunnerDefaults.S3_ACCESS_KEY, RunnerDefaults.S3_SECRET_KEY,
-                                    RunnerDefaults.POSTGRES_USER, RunnerDefaults.POSTGRES_PASSWORD));
+                            .containsOnlyKeys(CredentialsSecret.S3_ACCESS_KEY, CredentialsSecret.S3_SECRET_KEY,
+                                    CredentialsSecret.POSTGRES_USER, CredentialsSecret.POSTGRES_PASSWORD));
             Stream.of(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv(),
                             job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
                     .flatMap(List::stream)
@@ -260,8 +261,8 @@ class HelmChartTest {
                     .forEach(e -> {
                         assertThat(e.getValueFrom().getSecretKeyRef().getName()).as(e.getName()).isEqualTo(secretName);
                         assertThat(e.getValueFrom().getSecretKeyRef().getKey()).as(e.getName() + ": a key of the Secret")
-                                .isIn(RunnerDefaults.S3_ACCESS_KEY, RunnerDefaults.S3_SECRET_KEY,
-                                        RunnerDefaults.POSTGRES_USER, RunnerDefaults.POSTGRES_PASSWORD);
+                                .isIn(CredentialsSecret.S3_ACCESS_KEY, CredentialsSecret.S3_SECRET_KEY,
+                                        CredentialsSecret.POSTGRES_USER, CredentialsSecret.POSTGRES_PASSWORD);
                     });
         }
         for (Path values : List.of(Path.of(""), DEV_STACK_ALL_OPTIONS)) {
