@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,7 +90,7 @@ class ChaosTest {
             }
             dropper.join();
 
-            h.awaitAllFinal(name, FILES + 1);
+            h.awaitAllFinal(name, FILES + 1, Duration.ofMinutes(6));
             List<EtlFile> files = h.files(name);
             assertThat(files).as("seed %d", seed).allSatisfy(f -> assertThat(phase(f)).isEqualTo(FilePhase.Succeeded));
 

@@ -134,7 +134,11 @@ final class Harness implements AutoCloseable {
     }
 
     void awaitAllFinal(String pipeline, int count) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+        awaitAllFinal(pipeline, count, WAIT);
+    }
+
+    void awaitAllFinal(String pipeline, int count, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
             var all = files(pipeline);
             return all.size() == count && all.stream().allMatch(f -> phase(f).isFinal());
         });

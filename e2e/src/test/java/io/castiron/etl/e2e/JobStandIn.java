@@ -131,7 +131,10 @@ final class JobStandIn implements AutoCloseable {
                 Runner runner = runners.get();
                 running.put(name, runner);
                 runs.incrementAndGet();
+                long began = System.nanoTime();
                 code = runner.run(environment(job));
+                System.out.printf("Job stand-in: Job %s: runner exit %d after %d ms%n", name, code,
+                        (System.nanoTime() - began) / 1_000_000);
             } finally {
                 running.remove(name);
                 active.decrementAndGet();
