@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -48,12 +49,15 @@ public final class KafkaTestServer {
     private KafkaRaftServer server;
 
     private KafkaTestServer() throws Exception {
+        // A broker that hits a fatal error halts its JVM; in a test JVM that must fail a test, not the run.
+        Exit.setExitProcedure((code, message) -> LOG.error("Kafka test server asked to exit({}): {}", code, message));
+        Exit.setHaltProcedure((code, message) -> LOG.error("Kafka test server asked to halt({}): {}", code, message));
         logDir = TestFiles.tempDir("castiron-kafka-");
         brokerPort = TestFiles.freePort();
         controllerPort = TestFiles.freePort();
         format();
         start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stop kafka test server"));
+        TestFiles.onExit(this::stop);
     }
 
     /** The JVM's Kafka broker, started on first use. */

@@ -60,7 +60,7 @@ public final class PostgresTestServer {
         sharedDatabase = createFromTemplate(SHARED_DATABASE);
         LOG.info("PostgreSQL test server on port {} started in {} ms, migrated in {} ms", postgres.getPort(),
                 (ready - started) / 1_000_000, (System.nanoTime() - ready) / 1_000_000);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stop postgres test server"));
+        TestFiles.onExit(this::stop);
     }
 
     /** The JVM's PostgreSQL server, started (and migrated) on first use. */

@@ -49,7 +49,7 @@ public final class S3TestServer {
         endpoint = "http://127.0.0.1:" + proxy.getPort();
         LOG.info("S3 test server at {} (data in {}) started in {} ms", endpoint, dataDir,
                 (System.nanoTime() - started) / 1_000_000);
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stop s3 test server"));
+        TestFiles.onExit(this::stop);
     }
 
     /** The JVM's S3 server, started on first use. */
