@@ -108,6 +108,10 @@ final class PipelineTomlEncoder {
     }
 
     private void runner(RunnerSpec runner) {
+        if (runner.getPodSecurityContext() != null || runner.getSecurityContext() != null) {
+            throw TomlText.inexpressible("runner.securityContext",
+                    "cannot be expressed in TOML; apply the EtlPipeline with kubectl instead");
+        }
         List<String> table = sub(ETL_TABLE, RUNNER);
         header(table, false);
         stringEntry(IMAGE, runner.getImage());

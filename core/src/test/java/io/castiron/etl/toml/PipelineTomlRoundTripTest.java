@@ -219,5 +219,7 @@ class PipelineTomlRoundTripTest {
                 setAdditionalProperty("future", 1);
             }
         })), "spec.runner.tolerations[1]");
+        assertCannotEncode(s -> s.getRunner().setSecurityContext(new io.fabric8.kubernetes.api.model.SecurityContext()),
+                "spec.runner.securityContext", "kubectl");
     }
 }

@@ -12,13 +12,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Toleration;
 
 /** How each file's Job runs. Unset fields take the operator's defaults. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonPropertyOrder({"image", "imagePullPolicy", "serviceAccountName", "activeDeadlineSeconds", "backoffLimit",
-        "resources", "env", "envFrom", "nodeSelector", "tolerations"})
+        "resources", "env", "envFrom", "nodeSelector", "tolerations", "podSecurityContext", "securityContext"})
 public class RunnerSpec {
     @JsonPropertyDescription("Runner image; default: the operator's configured runner image.")
     private String image;
@@ -45,6 +47,12 @@ public class RunnerSpec {
     private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
     private List<Toleration> tolerations = new ArrayList<>();
+
+    @JsonPropertyDescription("Replaces the pod's default security context (non-root, seccomp RuntimeDefault).")
+    private PodSecurityContext podSecurityContext;
+
+    @JsonPropertyDescription("Replaces the runner container's default security context (no privilege escalation, read-only root filesystem, all capabilities dropped).")
+    private SecurityContext securityContext;
 
     public String getImage() {
         return image;
@@ -124,5 +132,21 @@ public class RunnerSpec {
 
     public void setTolerations(List<Toleration> tolerations) {
         this.tolerations = tolerations;
+    }
+
+    public PodSecurityContext getPodSecurityContext() {
+        return podSecurityContext;
+    }
+
+    public void setPodSecurityContext(PodSecurityContext podSecurityContext) {
+        this.podSecurityContext = podSecurityContext;
+    }
+
+    public SecurityContext getSecurityContext() {
+        return securityContext;
+    }
+
+    public void setSecurityContext(SecurityContext securityContext) {
+        this.securityContext = securityContext;
     }
 }

@@ -15,6 +15,10 @@ import io.castiron.etl.operator.Labels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
@@ -66,10 +70,8 @@ public final class JobFactory {
                                     ? runner.getServiceAccountName() : defaults.serviceAccountName().orElse(null))
                             .withNodeSelector(runner.getNodeSelector().isEmpty() ? null : runner.getNodeSelector())
                             .withTolerations(runner.getTolerations())
-                            .withNewSecurityContext()
-                                .withRunAsNonRoot(true)
-                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                            .endSecurityContext()
+                            .withSecurityContext(runner.getPodSecurityContext() != null
+                                    ? runner.getPodSecurityContext() : hardenedPod())
                             .addNewContainer()
                                 .withName(CONTAINER)
                                 .withImage(runner.getImage() != null ? runner.getImage() : defaults.image())
@@ -78,17 +80,31 @@ public final class JobFactory {
                                 .withEnv(env(contract, runner))
                                 .withEnvFrom(runner.getEnvFrom())
                                 .withResources(runner.getResources())
-                                .withNewSecurityContext()
-                                    .withAllowPrivilegeEscalation(false)
-                                    .withReadOnlyRootFilesystem(true)
-                                    .withNewCapabilities().withDrop("ALL").endCapabilities()
-                                .endSecurityContext()
+                                .withSecurityContext(runner.getSecurityContext() != null
+                                        ? runner.getSecurityContext() : hardenedContainer())
                                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                             .endContainer()
                             .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                         .endSpec()
                     .endTemplate()
                 .endSpec()
+                .build();
+    }
+
+    /** The default pod security: non-root, seccomp RuntimeDefault. A pipeline's runner.podSecurityContext replaces it. */
+    private static PodSecurityContext hardenedPod() {
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+
+    /** The default container security; a pipeline's runner.securityContext replaces it. */
+    private static SecurityContext hardenedContainer() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .build();
     }
 

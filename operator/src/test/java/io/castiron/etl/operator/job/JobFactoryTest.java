@@ -147,4 +147,18 @@ class JobFactoryTest {
         assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
         assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
     }
+
+    @Test
+    void aPipelineCanReplaceTheDefaultSecurityContexts() {
+        var runner = new RunnerSpec();
+        runner.setPodSecurityContext(new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+                .withRunAsUser(0L).withRunAsNonRoot(false).build());
+        runner.setSecurityContext(new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+                .withReadOnlyRootFilesystem(false).build());
+        var pod = build(runner).getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isZero();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isFalse();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isFalse();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities()).isNull();
+    }
 }
