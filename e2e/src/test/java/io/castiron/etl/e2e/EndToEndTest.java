@@ -120,15 +120,7 @@ class EndToEndTest {
     @Test
     void cancellingALongRunningFileMovesItToCanceled() {
         String bucket = h.settings.configBucket();
-        var p = h.install("s3", "sleepy.toml", """
-                [castiron.etl]
-                handled_file_glob = ".csv"
-                inbox_dir = "01_inbox"
-                processing_dir = "02_processing"
-                archive_dir = "03_archive"
-                error_dir = "04_failed"
-                shell = "sleep 120"
-                """);
+        var p = h.install("s3", "sleepy.toml", Harness.shellPipeline(".csv", "sleep 120", ""));
         String name = p.name();
         String folder = p.folder();
         h.drop(bucket, folder + "/01_inbox/long.csv", csv(1).getBytes(StandardCharsets.UTF_8));
@@ -153,16 +145,8 @@ class EndToEndTest {
     @Test
     void aHundredFilesWithFourSlotsNeverRunMoreThanFourAtOnceAndStartInQueueOrder() {
         String bucket = h.settings.configBucket();
-        var p = h.install("s4", "capped.toml", """
-                [castiron.etl]
-                handled_file_glob = ".csv"
-                inbox_dir = "01_inbox"
-                processing_dir = "02_processing"
-                archive_dir = "03_archive"
-                error_dir = "04_failed"
-                max_concurrent_jobs = 4
-                shell = "test -s \\"$ETL_FILENAME\\""
-                """);
+        var p = h.install("s4", "capped.toml", Harness.shellPipeline(".csv",
+                "test -s \\\"$ETL_FILENAME\\\"", "max_concurrent_jobs = 4"));
         String name = p.name();
         String folder = p.folder();
         h.jobs.resetMaxActive();
@@ -185,15 +169,8 @@ class EndToEndTest {
     @Test
     void processingGoesOnWhileKafkaIsDown() {
         String bucket = h.settings.configBucket();
-        var p = h.install("s6", "nokafka.toml", """
-                [castiron.etl]
-                handled_file_glob = ".csv"
-                inbox_dir = "01_inbox"
-                processing_dir = "02_processing"
-                archive_dir = "03_archive"
-                error_dir = "04_failed"
-                shell = "cat \\"$ETL_FILENAME\\" > /dev/null"
-                """);
+        var p = h.install("s6", "nokafka.toml", Harness.shellPipeline(".csv",
+                "cat \\\"$ETL_FILENAME\\\" > /dev/null", ""));
         String name = p.name();
         String folder = p.folder();
         var kafka = KafkaTestServer.shared();
@@ -237,15 +214,8 @@ class EndToEndTest {
                 + "-x_csv_error_log_.txt")).contains("no_such_module");
 
         // Zero bytes, 50 MB, spaces and unicode: all processed and archived.
-        var p2 = h.install("s7", "sizes.toml", """
-                [castiron.etl]
-                handled_file_glob = ".csv|.bin"
-                inbox_dir = "01_inbox"
-                processing_dir = "02_processing"
-                archive_dir = "03_archive"
-                error_dir = "04_failed"
-                shell = "wc -c < \\"$ETL_FILENAME\\""
-                """);
+        var p2 = h.install("s7", "sizes.toml", Harness.shellPipeline(".csv|.bin",
+                "wc -c < \\\"$ETL_FILENAME\\\"", ""));
         String sizes = p2.name();
         String folder2 = p2.folder();
         h.drop(bucket, folder2 + "/01_inbox/empty.csv", new byte[0]);

@@ -97,6 +97,25 @@ final class Harness implements AutoCloseable {
         store.upload(bucket, key, content, "text/csv", Map.of());
     }
 
+    /**
+     * A shell pipeline in the original TOML format, stage folders beside the TOML file.
+     *
+     * @param script a TOML basic-string body (quotes escaped as \" for TOML)
+     * @param extra  more {@code [castiron.etl]} lines, or ""
+     */
+    static String shellPipeline(String glob, String script, String extra) {
+        return """
+                [castiron.etl]
+                handled_file_glob = "%s"
+                inbox_dir = "01_inbox"
+                processing_dir = "02_processing"
+                archive_dir = "03_archive"
+                error_dir = "04_failed"
+                %s
+                shell = "%s"
+                """.formatted(glob, extra, script);
+    }
+
     /** A pipeline as users of the original tool make one: a TOML file in the config bucket. */
     record Installed(String name, String bucket, String folder) {
         String key(String stage, String fileName) {
