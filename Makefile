@@ -36,7 +36,7 @@ convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE
 	@java -cp "core/target/classes:$$(cat core/target/runtime-classpath.txt)" io.castiron.etl.toml.ConvertCommand \
 	  "$(abspath $(TOML))" $(if $(NAME),--name "$(NAME)") $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(BUCKET),--bucket "$(BUCKET)") $(if $(PREFIX),--prefix "$(PREFIX)")
 
-.PHONY: try bench-runner
+.PHONY: try bench-runner bench
 try: ## Run a pipeline's processor on a local file, no servers or cluster: make try TOML=examples/csv/pipeline.toml FILE=examples/csv/weather.csv
 	@test -n "$(TOML)" -a -n "$(FILE)" || { echo "usage: make try TOML=path/to/pipeline.toml FILE=path/to/data [ETL_PYTHONPATH=dir] [CLASSPATH=my-processors.jar]" >&2; exit 2; }
 	@$(MVN) -q -pl runner -am -DskipTests package
@@ -48,6 +48,12 @@ bench-runner: ## Runner fixed overhead (median, p95 of 20 runs, no-op processor,
 	@$(MVN) -q -pl runner -am -DskipTests package
 	@$(MVN) -q -pl runner -am test -Dtest=RunnerOverheadBench -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
 	  | grep -A4 '^runner fixed overhead' || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }
+
+bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500]
+	@$(MVN) -q -DskipTests install
+	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) \
+	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|runner)' \
+	  || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
 
 images: ## Build the operator and runner images (mvn package, then docker build; IMAGE_TAG=dev)
 	@$(REQUIRE) docker

@@ -44,6 +44,11 @@ final class Harness implements AutoCloseable {
     OperatorProcess operator;
 
     Harness(int nodes) throws Exception {
+        this(nodes, true);
+    }
+
+    /** @param runJobs false to leave Jobs unexecuted (measuring the operator alone) */
+    Harness(int nodes, boolean runJobs) throws Exception {
         var pg = PostgresTestServer.shared();
         settingsEnv.putAll(S3TestServer.shared().settingsEnv());
         settingsEnv.putAll(pg.settingsEnv(pg.newEmptyDatabase()));
@@ -70,7 +75,10 @@ final class Harness implements AutoCloseable {
                 "TMPDIR", tmp.toString());
         Supplier<Runner> runners = () -> new Runner(new Runner.Options(Retry.DEFAULT,
                 PythonSettings.from(image, List.of()), tmp, Runner.Options.DEFAULT_STATUS_INTERVAL, client));
-        jobs = new JobStandIn(client, runners, image, nodes).start();
+        jobs = new JobStandIn(client, runners, image, nodes);
+        if (runJobs) {
+            jobs.start();
+        }
     }
 
     /** The API server turns stringData into data; the mock does not, so the test writes data. */

@@ -93,6 +93,10 @@ final class OperatorProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     Path log() {
         return log;
     }

@@ -1,0 +1,157 @@
+package io.castiron.etl.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.api.v1alpha1.FilePhase;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+
+/**
+ * {@code make bench}: figures, not assertions (shared, noisy machines). Not part of {@code make test}: its name
+ * does not end in Test. {@code -Dbench.files=N} (default 500).
+ */
+class PipelineBench {
+    private static final int FILES = Integer.getInteger("bench.files", 500);
+    private static final Duration LONG = Duration.ofMinutes(30);
+
+    @Test
+    void printFigures() throws Exception {
+        System.out.printf("%nCast-Iron ETL benchmark, %d files, %d cores%n", FILES,
+                Runtime.getRuntime().availableProcessors());
+        double floor = s3Floor();
+        double pipeline = pipelineThroughput(floor);
+        operatorClaimRate();
+        operatorHeapWith10kFiles();
+        System.out.printf("runner fixed overhead: see make bench-runner (child process per run)%n");
+        System.out.printf("pipeline/floor = %.2f%n%n", pipeline / floor);
+    }
+
+    /** The same S3 server's rate for what one file needs: two moves (inbox -> processing -> archive). */
+    private double s3Floor() throws Exception {
+        try (Harness h = new Harness(1, false)) {
+            String bucket = "bench-floor";
+            h.store.ensureBucket(bucket);
+            byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < FILES; i++) {
+                h.store.upload(bucket, "in/f" + i + ".csv", body, "text/csv", Map.of());
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < FILES; i++) {
+                h.store.move(bucket, "in/f" + i + ".csv", "proc/f" + i + ".csv", Map.of("id", "x"));
+                h.store.move(bucket, "proc/f" + i + ".csv", "done/f" + i + ".csv", null);
+            }
+            double rate = FILES / seconds(t0);
+            System.out.printf("floor: S3 moves for one file (copy+delete twice), sequential: %.1f files/s%n", rate);
+            return rate;
+        }
+    }
+
+    /** Drop -> archived through operator, Job stand-in and in-process runner, no-op shell processor. */
+    private double pipelineThroughput(double floor) throws Exception {
+        try (Harness h = new Harness(8)) {
+            var p = h.install("bench", "noop.toml", Harness.shellPipeline(".csv", "true",
+                    "max_concurrent_jobs = 8\npoll_interval = \"500ms\""));
+            Map<String, Instant> dropped = new ConcurrentHashMap<>();
+            byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < FILES; i++) {
+                String name = String.format("b%05d.csv", i);
+                dropped.put(name, Instant.now());
+                h.drop(p.bucket(), p.key("01_inbox", name), body);
+            }
+            h.awaitAllFinal(p.name(), FILES, LONG);
+            double elapsed = seconds(t0);
+            List<Long> latencies = new ArrayList<>();
+            for (EtlFile f : h.files(p.name())) {
+                if (Harness.phase(f) == FilePhase.Succeeded && f.getStatus().getCompletionTime() != null) {
+                    latencies.add(Duration.between(dropped.get(f.getSpec().getOriginalName()),
+                            Instant.parse(f.getStatus().getCompletionTime())).toMillis());
+                }
+            }
+            Collections.sort(latencies);
+            double rate = FILES / elapsed;
+            System.out.printf("pipeline: %d files in %.1f s = %.2f files/s (8 Jobs at once, runner in-process)%n",
+                    FILES, elapsed, rate);
+            System.out.printf("drop -> archived latency: p50 %d ms, p95 %d ms%n", percentile(latencies, 50),
+                    percentile(latencies, 95));
+            return rate;
+        }
+    }
+
+    /** The operator alone: files already in the inbox, Jobs never run; pipeline created -> every Job created. */
+    private void operatorClaimRate() throws Exception {
+        try (Harness h = new Harness(1, false)) {
+            String bucket = h.settings.configBucket();
+            h.store.ensureBucket(bucket);
+            byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
+            String folder = "claims";
+            for (int i = 0; i < FILES; i++) {
+                h.drop(bucket, folder + "/01_inbox/" + String.format("c%05d.csv", i), body);
+            }
+            long t0 = System.nanoTime();
+            h.putConfig(folder + "/claims.toml", Harness.shellPipeline(".csv", "true",
+                    "max_concurrent_jobs = 10000\npoll_interval = \"500ms\""));
+            await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() ->
+                    h.client.batch().v1().jobs().inNamespace(MockCluster.NAMESPACE).list().getItems().size() >= FILES);
+            System.out.printf("operator only: claim -> Job created for %d files: %.1f files/s (incl. staging)%n", FILES,
+                    FILES / seconds(t0));
+        }
+    }
+
+    /** 10,000 EtlFiles in the operator's caches, then a full GC: used heap. */
+    private void operatorHeapWith10kFiles() throws Exception {
+        try (Harness h = new Harness(1, false)) {
+            var files = h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE);
+            for (int i = 0; i < 10_000; i++) {
+                var f = new EtlFile();
+                f.setMetadata(new ObjectMetaBuilder().withName(String.format("cached-%05d", i))
+                        .withLabels(Map.of("etl.castiron.io/pipeline", "absent")).build());
+                f.getSpec().setPipeline("absent");
+                f.getSpec().setBucket("etl");
+                f.getSpec().setInboxKey("in/file-" + i + ".csv");
+                f.getSpec().setOriginalName("file-" + i + ".csv");
+                files.resource(f).create();
+            }
+            // Let the operator's informers list and cache them all.
+            await().pollDelay(Duration.ofSeconds(5)).atMost(LONG).until(() -> true);
+            jcmd(h.operator.pid(), "GC.run");
+            String info = jcmd(h.operator.pid(), "GC.heap_info");
+            Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
+            long usedKb = used.find() ? Long.parseLong(used.group(1)) : -1;
+            System.out.printf("operator heap after GC with 10,000 EtlFiles cached: %d MB%n", usedKb / 1024);
+        }
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static long percentile(List<Long> sorted, int pct) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(pct / 100.0 * sorted.size()) - 1));
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}
