@@ -111,10 +111,7 @@ class EndToEndTest {
         assertThat(log).contains("no thanks");
         var row = h.rows.findById(UUID.fromString(id)).orElseThrow();
         assertThat(row.status()).isEqualTo(FileStatus.FAILED);
-        assertThat(KafkaTestServer.shared().readAll(h.settings.kafkaTopic())).anySatisfy(r -> {
-            assertThat(r.key()).isEqualTo(id);
-            assertThat(r.value()).contains("\"status\":\"failure\"");
-        });
+        h.assertEventFor(id, "\"status\":\"failure\"");
     }
 
     @Test
@@ -136,10 +133,7 @@ class EndToEndTest {
         assertThat(phase(h.files(name).get(0))).isEqualTo(FilePhase.Canceled);
         assertThat(h.store.exists(bucket, folder + "/05_canceled/" + id + "-long.csv")).isTrue();
         assertThat(h.rows.findById(UUID.fromString(id)).orElseThrow().status()).isEqualTo(FileStatus.CANCELED);
-        assertThat(KafkaTestServer.shared().readAll(h.settings.kafkaTopic())).anySatisfy(r -> {
-            assertThat(r.key()).isEqualTo(id);
-            assertThat(r.value()).contains("\"status\":\"canceled\"");
-        });
+        h.assertEventFor(id, "\"status\":\"canceled\"");
     }
 
     @Test

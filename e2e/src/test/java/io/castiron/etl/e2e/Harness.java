@@ -1,5 +1,6 @@
 package io.castiron.etl.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -142,6 +143,15 @@ final class Harness implements AutoCloseable {
         await().atMost(WAIT).until(() -> store.exists(bucket, folder + "/04_failed/.keep")
                 && store.exists(bucket, folder + "/02_processing/.keep"));
         return new Installed(name, bucket, folder);
+    }
+
+    /** The events topic has a message for {@code jobId} that contains {@code text}. */
+    void assertEventFor(String jobId, String text) {
+        assertThat(KafkaTestServer.shared().readAll(settings.kafkaTopic()))
+                .anySatisfy(r -> {
+                    assertThat(r.key()).isEqualTo(jobId);
+                    assertThat(r.value()).contains(text);
+                });
     }
 
     EtlPipeline awaitPipeline(String name) {

@@ -41,7 +41,6 @@ final class JobStandIn implements AutoCloseable {
     private final Map<String, Boolean> deleted = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
-    private final AtomicInteger runs = new AtomicInteger();
     private final java.util.List<String> startOrder = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private SharedIndexInformer<Job> informer;
 
@@ -103,11 +102,6 @@ final class JobStandIn implements AutoCloseable {
         }
     }
 
-    /** Runner runs so far (retries count). */
-    int runs() {
-        return runs.get();
-    }
-
     private void stop(Job job) {
         String name = job.getMetadata().getName();
         deleted.put(name, true);
@@ -130,7 +124,6 @@ final class JobStandIn implements AutoCloseable {
                         .withStartTime(java.time.Instant.now().toString()).build());
                 Runner runner = runners.get();
                 running.put(name, runner);
-                runs.incrementAndGet();
                 long began = System.nanoTime();
                 code = runner.run(environment(job));
                 System.out.printf("Job stand-in: Job %s: runner exit %d after %d ms%n", name, code,

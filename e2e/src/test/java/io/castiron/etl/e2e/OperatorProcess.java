@@ -97,16 +97,6 @@ final class OperatorProcess implements AutoCloseable {
         return process.pid();
     }
 
-    Path log() {
-        return log;
-    }
-
-    String metrics() throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {

@@ -126,8 +126,9 @@ class PipelineBench {
                 f.getSpec().setOriginalName("file-" + i + ".csv");
                 files.resource(f).create();
             }
-            // Let the operator's informers list and cache them all.
-            await().pollDelay(Duration.ofSeconds(5)).atMost(LONG).until(() -> true);
+            // Every file reconciled (it notes its missing pipeline), so every cache holds all of them.
+            await().atMost(LONG).pollInterval(Duration.ofSeconds(2)).until(() -> files.list().getItems().stream()
+                    .filter(f -> f.getStatus() != null && f.getStatus().getMessage() != null).count() >= 10_000);
             jcmd(h.operator.pid(), "GC.run");
             String info = jcmd(h.operator.pid(), "GC.heap_info");
             // Every generation's "total ..., used NK" (Metaspace is not heap and has no "total" before "used").

@@ -59,7 +59,7 @@ public class InboxScanner {
      */
     public ScanResult scanIfDue(EtlPipeline pipeline, StageLayout layout, Collection<EtlFile> known,
             Collection<EtlPipeline> neighbours) {
-        String id = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+        String id = scanKey(pipeline);
         Duration interval = Durations.parse("pollInterval", pipeline.getSpec().getPollInterval());
         Instant now = Instant.now();
         Instant previous = lastScan.get(id);
@@ -72,9 +72,8 @@ public class InboxScanner {
 
     /** Time until the next scan is due. */
     public Duration untilNextScan(EtlPipeline pipeline) {
-        String id = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
         Duration interval = Durations.parse("pollInterval", pipeline.getSpec().getPollInterval());
-        Instant previous = lastScan.get(id);
+        Instant previous = lastScan.get(scanKey(pipeline));
         if (previous == null) {
             return Duration.ZERO;
         }
@@ -82,8 +81,8 @@ public class InboxScanner {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    public void forget(String namespace, String name) {
-        lastScan.remove(namespace + "/" + name);
+    private static String scanKey(EtlPipeline pipeline) {
+        return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
     }
 
     private int scan(EtlPipeline pipeline, StageLayout layout, Collection<EtlFile> known,
