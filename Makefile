@@ -49,9 +49,9 @@ bench-runner: ## Runner fixed overhead (median, p95 of 20 runs, no-op processor,
 	@$(MVN) -q -pl runner -am test -Dtest=RunnerOverheadBench -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
 	  | grep -A4 '^runner fixed overhead' || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }
 
-bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500]
+bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [PARTS=floor,pipeline,claims,heap]
 	@$(MVN) -q -DskipTests install
-	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) \
+	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
 	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|runner)' \
 	  || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
 

@@ -7,11 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +39,11 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 
 /**
  * The product's object-store operations on the MinIO SDK. Every method takes the bucket (pipelines may use
@@ -50,12 +60,36 @@ public final class ObjectStore {
         this.client = client;
     }
 
-    /** A store on the S3 endpoint, keys and region of {@code settings}. */
+    /** A store on the S3 endpoint, keys and region of {@code settings}, for a single caller (the runner). */
     public static ObjectStore from(Settings settings) {
         return new ObjectStore(MinioClient.builder()
                 .endpoint(settings.s3Endpoint())
                 .credentials(settings.s3AccessKey(), settings.s3SecretKey())
                 .region(settings.s3Region())
+                .build());
+    }
+
+    /**
+     * A store for many concurrent callers (the operator's reconcilers): up to {@code maxConcurrentRequests} requests
+     * in flight to the endpoint, instead of the HTTP client's default of 5 per host.
+     */
+    public static ObjectStore from(Settings settings, int maxConcurrentRequests) {
+        if (maxConcurrentRequests < 1) {
+            throw new IllegalArgumentException("maxConcurrentRequests must be at least 1, not " + maxConcurrentRequests);
+        }
+        var dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(maxConcurrentRequests);
+        dispatcher.setMaxRequestsPerHost(maxConcurrentRequests);
+        long timeout = Duration.ofMinutes(5).toMillis();
+        OkHttpClient http = HttpUtils.newDefaultHttpClient(timeout, timeout, timeout).newBuilder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(maxConcurrentRequests, 5, TimeUnit.MINUTES))
+                .build();
+        return new ObjectStore(MinioClient.builder()
+                .endpoint(settings.s3Endpoint())
+                .credentials(settings.s3AccessKey(), settings.s3SecretKey())
+                .region(settings.s3Region())
+                .httpClient(http, true)
                 .build());
     }
 
@@ -106,6 +140,43 @@ public final class ObjectStore {
     /** Every object under {@code prefix}, sub-folders included, all pages; folder markers are skipped. */
     public List<ObjectSummary> listRecursive(String bucket, String prefix) {
         return list(bucket, prefix, true);
+    }
+
+    /**
+     * Every object under {@code prefix}, walking one folder level per listing and not descending into the folders
+     * (keys ending in {@code /}) that {@code skip} names, so a walk costs O(objects outside them).
+     */
+    public List<ObjectSummary> listRecursive(String bucket, String prefix, Predicate<String> skip) {
+        var objects = new ArrayList<ObjectSummary>();
+        var folders = new ArrayDeque<String>(List.of(prefix));
+        var seen = new HashSet<String>(folders);
+        while (!folders.isEmpty()) {
+            String folder = folders.poll();
+            listLevel(bucket, folder, objects, sub -> {
+                if (!sub.equals(folder) && !skip.test(sub) && seen.add(sub)) {
+                    folders.add(sub);
+                }
+            });
+        }
+        return objects;
+    }
+
+    private void listLevel(String bucket, String prefix, List<ObjectSummary> objects, Consumer<String> folders) {
+        try {
+            Iterable<Result<Item>> results = client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).delimiter("/").build());
+            for (Result<Item> result : results) {
+                Item item = result.get();
+                if (item.isDir() || item.objectName().endsWith("/")) {
+                    folders.accept(item.objectName());
+                    continue;
+                }
+                objects.add(new ObjectSummary(item.objectName(), item.size(), unquote(item.etag()),
+                        item.lastModified() == null ? null : item.lastModified().toInstant()));
+            }
+        } catch (Exception e) {
+            throw failure("list", bucket, prefix + "*", e);
+        }
     }
 
     private List<ObjectSummary> list(String bucket, String prefix, boolean recursive) {
@@ -166,12 +237,22 @@ public final class ObjectStore {
             throw new ObjectStoreException("cannot move s3://" + bucket + "/" + from + " to " + to
                     + ": neither the source nor the target exists");
         }
+        move(bucket, source.get(), to, userMetadata);
+        return true;
+    }
+
+    /**
+     * {@link #move(String, String, String, Map)} of an object the caller has just looked up ({@link #stat}), saving
+     * a request; fails naming the key when the object is gone by now.
+     */
+    public void move(String bucket, ObjectInfo source, String to, Map<String, String> userMetadata) {
+        String from = source.key();
         var copy = CopyObjectArgs.builder()
                 .bucket(bucket)
                 .object(to)
                 .source(CopySource.builder().bucket(bucket).object(from).build());
         if (userMetadata != null) {
-            String contentType = source.get().contentType();
+            String contentType = source.contentType();
             copy.metadataDirective(Directive.REPLACE)
                     .userMetadata(ObjectMetadata.encode(userMetadata))
                     .headers(Map.of("Content-Type", contentType == null ? DEFAULT_CONTENT_TYPE : contentType));
@@ -185,7 +266,6 @@ public final class ObjectStore {
             delete(bucket, from);
         }
         LOG.debug("moved s3://{}/{} to {}", bucket, from, to);
-        return true;
     }
 
     /** Writes the object to {@code target}, replacing it; parent folders are created. */

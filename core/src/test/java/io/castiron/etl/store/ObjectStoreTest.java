@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
@@ -142,6 +144,59 @@ class ObjectStoreTest {
 
         var all = store.listRecursive(listBucket, "many/");
         assertThat(all).hasSize(1101).noneMatch(o -> o.key().endsWith("/"));
+    }
+
+    @Test
+    void aWalkDoesNotDescendIntoSkippedFolders() {
+        String walkBucket = bucket + "-walk";
+        store.ensureBucket(walkBucket);
+        for (String key : List.of("a.toml", "team/b.toml", "team/01_inbox/x.csv", "team/01_inbox/deeper/y.toml",
+                "team/03_archive/z.toml", "team/sub/c.toml")) {
+            store.upload(walkBucket, key, new byte[] {1}, "text/plain", Map.of());
+        }
+        store.upload(walkBucket, "team/empty/", new byte[0], "application/x-directory", Map.of());
+
+        var keys = store.listRecursive(walkBucket, "", Set.of("team/01_inbox/", "team/03_archive/")::contains)
+                .stream().map(ObjectSummary::key).sorted().toList();
+
+        assertThat(keys).containsExactly("a.toml", "team/b.toml", "team/sub/c.toml");
+        assertThat(store.listRecursive(walkBucket, "", folder -> false)).hasSize(6);
+    }
+
+    @Test
+    void aMoveOfAnObjectAlreadyLookedUpSkipsTheLookupAndFailsWhenItIsGone() {
+        put("known/01_inbox/k.csv", "k", "text/csv");
+        var source = store.stat(bucket, "known/01_inbox/k.csv").orElseThrow();
+
+        store.move(bucket, source, "known/02_processing/k.csv", ObjectMetadata.of("5", "k.csv", FileStatus.QUEUED));
+
+        var moved = store.stat(bucket, "known/02_processing/k.csv").orElseThrow();
+        assertThat(moved.contentType()).isEqualTo("text/csv");
+        assertThat(moved.userMetadata()).containsEntry(ObjectMetadata.ID, "5");
+        assertThat(store.exists(bucket, "known/01_inbox/k.csv")).isFalse();
+        assertThatThrownBy(() -> store.move(bucket, source, "known/03_archive/k.csv", null))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("known/01_inbox/k.csv");
+    }
+
+    @Test
+    void aStoreForManyCallersServesConcurrentRequests() throws Exception {
+        var shared = ObjectStore.from(Settings.from(s3.settingsEnv()), 16);
+        var pool = Executors.newFixedThreadPool(16);
+        try {
+            var uploads = IntStream.range(0, 64)
+                    .mapToObj(i -> pool.submit(() -> shared.upload(bucket, "shared/f" + i, new byte[] {(byte) i},
+                            "text/plain", Map.of())))
+                    .toList();
+            for (var upload : uploads) {
+                upload.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(shared.list(bucket, "shared/")).hasSize(64);
+        assertThatThrownBy(() -> ObjectStore.from(Settings.from(s3.settingsEnv()), 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

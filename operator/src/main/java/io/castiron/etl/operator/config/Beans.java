@@ -8,6 +8,9 @@ import jakarta.enterprise.inject.Produces;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.castiron.etl.config.Settings;
 import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.operator.job.JobFactory;
@@ -48,14 +51,32 @@ public class Beans {
 
     @Produces
     @Singleton
-    ObjectStore objectStore(Settings settings) {
-        return ObjectStore.from(settings);
+    ObjectStore objectStore(Settings settings, OperatorConfig config) {
+        return ObjectStore.from(settings, config.s3().maxConcurrentRequests());
+    }
+
+    /** Pooled: each new connection costs a PostgreSQL backend start and an authentication round trip. */
+    @Produces
+    @Singleton
+    HikariDataSource dataSource(Settings settings, OperatorConfig config) {
+        var pool = new HikariConfig();
+        pool.setPoolName("castiron-status");
+        pool.setDataSource(StatusStore.dataSource(settings));
+        pool.setMaximumPoolSize(config.postgres().poolSize());
+        pool.setMinimumIdle(1);
+        // Start without a connection: PostgreSQL may come up after the operator; the first use retries.
+        pool.setInitializationFailTimeout(-1);
+        return new HikariDataSource(pool);
+    }
+
+    void closeDataSource(@Disposes HikariDataSource dataSource) {
+        dataSource.close();
     }
 
     @Produces
     @Singleton
-    StatusStore statusStore(Settings settings) {
-        return StatusStore.from(settings);
+    StatusStore statusStore(HikariDataSource dataSource) {
+        return new StatusStore(dataSource);
     }
 
     @Produces

@@ -15,6 +15,24 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    Postgres postgres();
+
+    S3 s3();
+
+    /** The operator's connections to PostgreSQL (the runner opens its own, one at a time). */
+    interface Postgres {
+        /** Most connections the operator holds open at once. */
+        @WithDefault("10")
+        int poolSize();
+    }
+
+    /** The operator's requests to the object store. */
+    interface S3 {
+        /** Most requests in flight at once (staging many files, scanning inboxes). */
+        @WithDefault("32")
+        int maxConcurrentRequests();
+    }
+
     /** Timing of the leader-election Lease (active in the prod profile). */
     interface LeaderElection {
         @WithDefault("15s")

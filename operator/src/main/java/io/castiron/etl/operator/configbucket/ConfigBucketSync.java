@@ -1,6 +1,8 @@
 package io.castiron.etl.operator.configbucket;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -20,6 +22,7 @@ import io.castiron.etl.config.Settings;
 import io.castiron.etl.operator.EventRecorder;
 import io.castiron.etl.operator.config.Leadership;
 import io.castiron.etl.operator.config.OperatorConfig;
+import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.store.ObjectStore;
 import io.castiron.etl.store.ObjectSummary;
 import io.castiron.etl.toml.PipelineConfig;
@@ -31,8 +34,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * The original tool's way in: a TOML file anywhere in the config bucket is a pipeline. Every few seconds (on the
- * leader) the bucket is listed; a new or changed TOML becomes an EtlPipeline in the operator's namespace, with
+ * The original tool's way in: a TOML file anywhere in the config bucket is a pipeline, except inside the stage
+ * folders of its pipelines (files to process live there). Every few seconds (on the leader) the bucket is listed; a new or changed TOML becomes an EtlPipeline in the operator's namespace, with
  * stage folders relative to the file's folder; a deleted TOML deletes its EtlPipeline. A TOML that cannot be used
  * gives a Warning Event and a log line naming the object key, the line and the key, and changes nothing.
  */
@@ -96,11 +99,14 @@ public class ConfigBucketSync {
         String bucket = settings.configBucket();
         String namespace = client.getNamespace();
         store.ensureBucket(bucket);
-        Map<String, ObjectSummary> tomls = store.listRecursive(bucket, "").stream()
+        List<EtlPipeline> pipelines = client.resources(EtlPipeline.class).inNamespace(namespace).list().getItems();
+        Set<String> stageFolders = stageFolders(bucket, pipelines);
+        Map<String, ObjectSummary> tomls = store.listRecursive(bucket, "", stageFolders::contains).stream()
                 .filter(o -> o.key().endsWith(".toml"))
                 .collect(Collectors.toMap(ObjectSummary::key, o -> o));
-        Map<String, EtlPipeline> existing = client.resources(EtlPipeline.class).inNamespace(namespace)
-                .withLabel(SOURCE_LABEL, SOURCE_CONFIG_BUCKET).list().getItems().stream()
+        Map<String, EtlPipeline> existing = pipelines.stream()
+                .filter(p -> SOURCE_CONFIG_BUCKET.equals(p.getMetadata().getLabels() == null ? null
+                        : p.getMetadata().getLabels().get(SOURCE_LABEL)))
                 .collect(Collectors.toMap(p -> p.getMetadata().getAnnotations().getOrDefault(KEY_ANNOTATION, ""),
                         p -> p, (a, b) -> a));
         for (ObjectSummary toml : tomls.values()) {
@@ -119,6 +125,33 @@ public class ConfigBucketSync {
                     p.getMetadata().getName());
         }
         rejected.keySet().retainAll(tomls.keySet());
+    }
+
+    /**
+     * The stage folders ({@code .../01_inbox/} etc.) of the pipelines using this bucket: files, not configs, live
+     * there, and they grow with every file processed, so the listing does not descend into them.
+     */
+    private static Set<String> stageFolders(String bucket, List<EtlPipeline> pipelines) {
+        Set<String> folders = new HashSet<>();
+        for (EtlPipeline pipeline : pipelines) {
+            if (pipeline.getSpec() == null || !bucket.equals(pipeline.getSpec().getBucket())) {
+                continue;
+            }
+            try {
+                StageLayout.of(pipeline.getSpec()).dirs().forEach(dir -> folders.add(dir.endsWith("/") ? dir : dir + "/"));
+            } catch (IllegalArgumentException invalid) {
+                // an invalid pipeline has no stage folders to skip
+            }
+        }
+        // Never hide a known TOML, even from a pipeline whose stage folder is its config's own folder.
+        for (EtlPipeline pipeline : pipelines) {
+            String key = pipeline.getMetadata().getAnnotations() == null ? null
+                    : pipeline.getMetadata().getAnnotations().get(KEY_ANNOTATION);
+            if (key != null) {
+                folders.removeIf(key::startsWith);
+            }
+        }
+        return folders;
     }
 
     private void apply(String bucket, String namespace, ObjectSummary toml, EtlPipeline current) {

@@ -56,7 +56,7 @@ public class Stager {
 
         ObjectInfo object = store.stat(bucket, inboxKey).orElse(null);
         if (object != null) {
-            store.move(bucket, inboxKey, processingKey, ObjectMetadata.of(fileId, name, FileStatus.QUEUED));
+            store.move(bucket, object, processingKey, ObjectMetadata.of(fileId, name, FileStatus.QUEUED));
         } else {
             object = store.stat(bucket, processingKey).orElse(null);
             if (object == null) {

@@ -105,8 +105,10 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             return finish(pipeline, status, before, RETRY_STAGES);
         }
 
-        var files = context.getSecondaryResources(EtlFile.class);
-        var jobs = context.getSecondaryResources(Job.class);
+        // Lists, not the Sets of getSecondaryResources: a Set hashes every EtlFile and Job in full, which made each
+        // reconcile cost O(files x object size) in CPU.
+        List<EtlFile> files = context.getSecondaryResourcesAsStream(EtlFile.class).toList();
+        List<Job> jobs = context.getSecondaryResourcesAsStream(Job.class).toList();
         orphanRecovery.recoverOnce(pipeline, layout, files);
 
         boolean enabled = !Boolean.FALSE.equals(pipeline.getSpec().getEnabled());

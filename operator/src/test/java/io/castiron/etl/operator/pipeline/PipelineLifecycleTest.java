@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -193,6 +194,12 @@ class PipelineLifecycleTest extends OperatorTestSupport {
         assertThat(p.getSpec().getProcessor().getShell().getScript()).contains("ETL_FILENAME");
         String prefix = key.substring(0, key.indexOf('/'));
         await().atMost(WAIT).until(() -> store.exists(configBucket, prefix + "/01_inbox/.keep"));
+
+        // A TOML inside a pipeline's stage folder is a file to process, not a configuration.
+        String data = prefix + "/01_inbox/data.toml";
+        store.upload(configBucket, data, toml.getBytes(StandardCharsets.UTF_8), "application/toml", Map.of());
+        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() ->
+                pipelines.withName(io.castiron.etl.api.ResourceNames.pipelineNameFor(data)).get() == null);
 
         store.delete(configBucket, key);
         await().atMost(WAIT).until(() -> pipelines.withName(name).get() == null);
