@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +36,13 @@ public final class StatusStore {
         this.dataSource = dataSource;
     }
 
-    /** A store on the Postgres of {@code settings} (a plain, unpooled data source). */
+    /**
+     * A store on the Postgres of {@code settings} for a short-lived process (the runner): connections are reused
+     * while they have been idle less than a minute, so a run logs in once, not once per statement. A server should
+     * pool {@link #dataSource(Settings)} instead.
+     */
     public static StatusStore from(Settings settings) {
-        return new StatusStore(dataSource(settings));
+        return new StatusStore(new ReusingDataSource(dataSource(settings), Duration.ofMinutes(1)));
     }
 
     public static DataSource dataSource(Settings settings) {
