@@ -52,7 +52,7 @@ bench-runner: ## Runner fixed overhead (median, p95 of 20 runs, no-op processor,
 bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [PARTS=floor,pipeline,claims,heap]
 	@$(MVN) -q -DskipTests install
 	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
-	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|runner)' \
+	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|runner)' \
 	  || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
 
 images: ## Build the operator and runner images (mvn package, then docker build; IMAGE_TAG=dev)

@@ -39,6 +39,7 @@ final class JobStandIn implements AutoCloseable {
     private final ExecutorService pods;
     private final Map<String, Runner> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> deleted = new ConcurrentHashMap<>();
+    private final Map<String, Secret> secrets = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
     private final java.util.List<String> startOrder = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -176,7 +177,9 @@ final class JobStandIn implements AutoCloseable {
         for (EnvVar var : job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
             if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
                 var ref = var.getValueFrom().getSecretKeyRef();
-                Secret secret = client.secrets().inNamespace(MockCluster.NAMESPACE).withName(ref.getName()).get();
+                // Read once, as a kubelet caches the Secrets its pods use.
+                Secret secret = secrets.computeIfAbsent(ref.getName(),
+                        name -> client.secrets().inNamespace(MockCluster.NAMESPACE).withName(name).get());
                 if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.getKey())) {
                     throw new IllegalStateException("Job " + job.getMetadata().getName() + ": secret "
                             + ref.getName() + " has no key " + ref.getKey() + " (the pod would not start)");

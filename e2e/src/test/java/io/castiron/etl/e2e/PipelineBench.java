@@ -81,6 +81,8 @@ class PipelineBench {
                     "max_concurrent_jobs = 8\npoll_interval = \"500ms\""));
             Map<String, Instant> dropped = new ConcurrentHashMap<>();
             byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
+            Duration operatorCpu0 = h.operator.cpuTime();
+            long testCpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < FILES; i++) {
                 String name = String.format("b%05d.csv", i);
@@ -89,6 +91,8 @@ class PipelineBench {
             }
             h.awaitAllFinal(p.name(), FILES, LONG);
             double elapsed = seconds(t0);
+            double operatorCpu = h.operator.cpuTime().minus(operatorCpu0).toNanos() / 1e6;
+            double testCpu = (processCpuNanos() - testCpu0) / 1e6;
             List<Long> latencies = new ArrayList<>();
             for (EtlFile f : h.files(p.name())) {
                 if (Harness.phase(f) == FilePhase.Succeeded && f.getStatus().getCompletionTime() != null) {
@@ -102,6 +106,9 @@ class PipelineBench {
                     FILES, elapsed, rate);
             System.out.printf("drop -> archived latency: p50 %d ms, p95 %d ms%n", percentile(latencies, 50),
                     percentile(latencies, 95));
+            System.out.printf("pipeline CPU per file: operator %.1f ms; runners, test servers and Job stand-in "
+                    + "(one JVM) %.1f ms%n", operatorCpu / FILES, testCpu / FILES);
+            printApiLoad(h, 1);
             return rate;
         }
     }
@@ -114,7 +121,7 @@ class PipelineBench {
             // the first batch shows the cold figure, the second the steady state of a long-running operator.
             claimBatch(h, jobs, "cold", "claims-cold");
             claimBatch(h, jobs, "warm", "claims-warm");
-            printApiLoad(h);
+            printApiLoad(h, 2);
         }
     }
 
@@ -196,15 +203,18 @@ class PipelineBench {
         }
     }
 
-    /** What the operator asked of the (mock) API server: the requests a real API server would also get. */
-    private static void printApiLoad(Harness h) {
+    /**
+     * What the mock API server was asked, by the operator and by the harness (the Job stand-in, the runners'
+     * progress patches, the bench's own polling), per file of {@code batches} batches of FILES.
+     */
+    private static void printApiLoad(Harness h, int batches) {
         Map<String, Long> counts = h.cluster.requestCounts();
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf("operator API requests: %.1f per file, mock API server time %.1f ms per request:%n",
-                (double) total / (2 * FILES), h.cluster.busyTime().toNanos() / 1e6 / total);
+        System.out.printf("API requests: %.1f per file, mock API server time %.1f ms per request:%n",
+                (double) total / (batches * FILES), h.cluster.busyTime().toNanos() / 1e6 / total);
         counts.forEach((request, n) -> {
             if (n >= FILES / 5) {
-                System.out.printf("operator API   %-40s %6d%n", request, n);
+                System.out.printf("API   %-40s %6d%n", request, n);
             }
         });
     }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,13 +43,31 @@ public class Admission {
     @Inject
     Metrics metrics;
 
+    /** How long a launched Job may stay out of the informer before it is no longer counted (it was deleted). */
+    private static final Duration UNSEEN_FOR_AT_MOST = Duration.ofMinutes(2);
+
     public record Result(int queued, int active, int launched) {
     }
+
+    private static String pipelineKey(EtlPipeline pipeline) {
+        return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+    }
+
+    /**
+     * Per pipeline, Jobs this operator created that its informer has not shown yet (name -> when): they count as
+     * active, so a reconcile right after a launch cannot take the same slot twice.
+     */
+    private final Map<String, Map<String, Instant>> unseen = new ConcurrentHashMap<>();
 
     public Result admit(EtlPipeline pipeline, Collection<EtlFile> files, Collection<Job> jobs,
             Context<EtlPipeline> context, InformerEventSource<Job, EtlPipeline> jobSource) {
         Set<String> jobNames = jobs.stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet());
         int active = (int) jobs.stream().filter(Jobs::isActive).count();
+        Map<String, Instant> launched = unseen.computeIfAbsent(pipelineKey(pipeline), k -> new ConcurrentHashMap<>());
+        Instant forgetBefore = Instant.now().minus(UNSEEN_FOR_AT_MOST);
+        launched.entrySet().removeIf(e -> jobNames.contains(e.getKey()) || e.getValue().isBefore(forgetBefore));
+        jobNames.addAll(launched.keySet());
+        active += launched.size();
         var queue = files.stream()
                 .filter(f -> f.getStatus() != null && f.getStatus().getPhase() == FilePhase.Queued)
                 .filter(f -> !f.isCancelRequested())
@@ -57,13 +77,19 @@ public class Admission {
                         .thenComparing(f -> f.getMetadata().getName()))
                 .toList();
         int slots = Math.max(0, pipeline.getSpec().getMaxConcurrentJobs() - active);
-        int launched = 0;
+        int started = 0;
         for (EtlFile file : queue.subList(0, Math.min(slots, queue.size()))) {
-            if (launch(pipeline, file, context, jobSource)) {
-                launched++;
+            boolean created = launch(pipeline, file, context, jobSource);
+            // Created now, or already there (AlreadyExists): either way a Job the informer has yet to show.
+            launched.put(file.getMetadata().getName(), Instant.now());
+            if (created) {
+                started++;
             }
         }
-        return new Result(queue.size() - launched, active + launched, launched);
+        if (launched.isEmpty()) {
+            unseen.remove(pipelineKey(pipeline));
+        }
+        return new Result(queue.size() - started, active + started, started);
     }
 
     private boolean launch(EtlPipeline pipeline, EtlFile file, Context<EtlPipeline> context,
