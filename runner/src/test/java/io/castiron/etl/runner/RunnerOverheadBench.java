@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +30,13 @@ import io.castiron.etl.testkit.TestServers;
  * {@code make bench-runner}: the runner's fixed overhead as a Job pays it. The packaged runner is laid out as in the
  * image and started through the image's own start script ({@code bin/castiron-runner}, same JVM options) with a
  * pod's environment: the Job's variables, {@code KUBERNETES_SERVICE_HOST} set (so the runner makes its Kubernetes
- * client as in a pod), nothing inherited from the developer's shell. Each of {@link #RUNS} runs processes a 1 MB
- * file with a no-op shell processor against the test servers; it measures process start to processor start and
- * processor end to process exit. {@code -Dbench.java.options='A|B'} compares sets of JVM options (the script's
- * {@code CASTIRON_JAVA_OPTIONS}), run by run in turn, so a change in the machine's load hits each alike. Not a test:
- * its name keeps it out of {@code make test}.
+ * client as in a pod), nothing inherited from the developer's shell. First the script's {@code cds-training} writes
+ * the class-data archive, as the image build does; then each of {@link #RUNS} runs processes a 1 MB file with a
+ * no-op shell processor against the test servers, once with the archive and once without, and the bench reports
+ * process start to processor start and processor end to process exit. {@code -Dbench.java.options='A|B'} compares
+ * sets of JVM options (the script's {@code CASTIRON_JAVA_OPTIONS}), each with its own training run. The variants
+ * take turns run by run, so a change in the machine's load hits each alike. Not a test: its name keeps it out of
+ * {@code make test}.
  */
 @ExtendWith(TestServers.class)
 class RunnerOverheadBench {
@@ -50,12 +53,21 @@ class RunnerOverheadBench {
         Path home = installLikeTheImage();
         var variants = new LinkedHashMap<String, Map<String, String>>();
         String options = System.getProperty("bench.java.options");
-        if (options == null) {
-            variants.put("as the image runs it", Map.of());
-        } else {
-            for (String set : options.split("\\|")) {
-                variants.put("CASTIRON_JAVA_OPTIONS=\"" + set.strip() + "\"", Map.of("CASTIRON_JAVA_OPTIONS", set.strip()));
+        var trainings = new ArrayList<String>();
+        for (String set : options == null ? new String[] {null} : options.split("\\|")) {
+            var env = new HashMap<String, String>();
+            String name = "as the image runs it";
+            if (set != null) {
+                env.put("CASTIRON_JAVA_OPTIONS", set.strip());
+                name = "CASTIRON_JAVA_OPTIONS=\"" + set.strip() + "\"";
             }
+            Path archive = temp.resolve("runner-" + variants.size() + ".jsa");
+            env.put("CASTIRON_CDS_ARCHIVE", archive.toString());
+            trainings.add(train(home, env, archive));
+            variants.put(name + ", with the class-data archive", env);
+            var without = new HashMap<>(env);
+            without.put("CASTIRON_CDS_ARCHIVE", temp.resolve("no-archive.jsa").toString());
+            variants.put(name + ", without it", without);
         }
         String loadBefore = loadAverage();
         var results = new LinkedHashMap<String, Result>();
@@ -72,13 +84,7 @@ class RunnerOverheadBench {
                 var builder = new ProcessBuilder(warmUp ? List.of("sh", "-x", START_SCRIPT.toString())
                         : List.of("sh", START_SCRIPT.toString())).redirectErrorStream(true)
                         .redirectOutput(marks.resolve("runner.log").toFile());
-                Map<String, String> env = builder.environment();
-                env.clear();
-                env.put("PATH", System.getenv("PATH"));
-                env.put("HOME", temp.toString());
-                env.put("TMPDIR", temp.toString());
-                env.put("JAVA_HOME", System.getProperty("java.home"));
-                env.put("CASTIRON_HOME", home.toString());
+                Map<String, String> env = podEnvironment(builder, home);
                 // as in a pod; the no-op processor reports no progress, so nothing is sent there
                 env.put(EtlFileStatusPatcher.IN_CLUSTER_VARIABLE, "127.0.0.1");
                 env.put("KUBERNETES_SERVICE_PORT", "1");
@@ -105,7 +111,9 @@ class RunnerOverheadBench {
         System.out.println();
         System.out.printf(Locale.ROOT, "runner fixed overhead over %d runs (no-op shell processor, 1 MB file),"
                 + " started as the image starts it: %s%n", RUNS, START_SCRIPT);
-        System.out.println("  java command: " + javaCommand.replace(home.toString(), "$CASTIRON_HOME"));
+        System.out.println("  java command: " + javaCommand.replace(home.toString(), "$CASTIRON_HOME")
+                .replace(temp.toString(), "$TMPDIR"));
+        trainings.forEach(training -> System.out.println("  " + training));
         System.out.println("  load average before: " + loadBefore + "   after: " + loadAverage() + "   (cores: "
                 + Runtime.getRuntime().availableProcessors() + ")");
         results.forEach((variant, result) -> {
@@ -114,6 +122,33 @@ class RunnerOverheadBench {
             report("processor end -> process exit  ", result.after);
         });
         System.out.println();
+    }
+
+    /** What a pod gives the runner besides the Job's variables; nothing of the developer's shell. */
+    private Map<String, String> podEnvironment(ProcessBuilder builder, Path home) {
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("HOME", temp.toString());
+        env.put("TMPDIR", temp.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("CASTIRON_HOME", home.toString());
+        return env;
+    }
+
+    /** Writes the archive as the image build does (the script's cds-training); returns what it took. */
+    private String train(Path home, Map<String, String> variant, Path archive) throws Exception {
+        Path log = temp.resolve(archive.getFileName() + ".log");
+        var builder = new ProcessBuilder("sh", START_SCRIPT.toString(), "cds-training").redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        podEnvironment(builder, home).putAll(variant);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+        assertThat(archive).as(Files.readString(log)).exists();
+        return String.format(Locale.ROOT, "cds-training: %.1f s, archive %.0f MB", (System.nanoTime() - started) / 1e9,
+                Files.size(archive) / 1e6);
     }
 
     private static final class Result {
