@@ -71,7 +71,7 @@ class RunnerOverheadBench {
         }
         String loadBefore = loadAverage();
         var results = new LinkedHashMap<String, Result>();
-        String javaCommand = null;
+        var javaCommands = new HashMap<String, String>();
         String content = csv(FILE_BYTES);
         for (int run = 0; run <= RUNS; run++) {
             int index = 0;
@@ -98,8 +98,9 @@ class RunnerOverheadBench {
                 assertThat(process.exitValue()).as(log).isEqualTo(RunnerExitCodes.PROCESSED);
                 assertThat(harness.exists(file.archiveKey())).isTrue();
                 if (warmUp) {
-                    javaCommand = log.lines().filter(l -> l.startsWith("+ exec ")).findFirst().orElse("?")
-                            .substring("+ exec ".length());
+                    javaCommands.put(variant.getKey(), log.lines().filter(l -> l.startsWith("+ exec ")).findFirst()
+                            .orElse("+ exec ?").substring("+ exec ".length()).replace(home.toString(), "$CASTIRON_HOME")
+                            .replace(temp.toString(), "$TMPDIR"));
                     continue;
                 }
                 long processorStart = Long.parseLong(Files.readString(marks.resolve("start")).strip());
@@ -111,13 +112,11 @@ class RunnerOverheadBench {
         System.out.println();
         System.out.printf(Locale.ROOT, "runner fixed overhead over %d runs (no-op shell processor, 1 MB file),"
                 + " started as the image starts it: %s%n", RUNS, START_SCRIPT);
-        System.out.println("  java command: " + javaCommand.replace(home.toString(), "$CASTIRON_HOME")
-                .replace(temp.toString(), "$TMPDIR"));
         trainings.forEach(training -> System.out.println("  " + training));
         System.out.println("  load average before: " + loadBefore + "   after: " + loadAverage() + "   (cores: "
                 + Runtime.getRuntime().availableProcessors() + ")");
         results.forEach((variant, result) -> {
-            System.out.println("  " + variant);
+            System.out.println("  " + variant + ": " + javaCommands.get(variant));
             report("process start -> processor start", result.before);
             report("processor end -> process exit  ", result.after);
         });
