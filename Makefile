@@ -44,10 +44,11 @@ try: ## Run a pipeline's processor on a local file, no servers or cluster: make 
 	  java -cp "$(CURDIR)/runner/target/castiron-etl-runner.jar:$(CURDIR)/examples/java/target/castiron-etl-examples.jar$(if $(CLASSPATH),:$(CLASSPATH))" \
 	  io.castiron.etl.runner.RunnerMain try "$(abspath $(TOML))" "$(abspath $(FILE))"
 
-bench-runner: ## Runner fixed overhead (median, p95 of 20 runs, no-op processor, 1 MB file) against the test servers
+bench-runner: ## Runner fixed overhead, started as the image starts it (median, p95; no-op processor, 1 MB file): make bench-runner [RUNS=20] [JAVA_OPTIONS='A|B']
 	@$(MVN) -q -pl runner -am -DskipTests package
-	@$(MVN) -q -pl runner -am test -Dtest=RunnerOverheadBench -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
-	  | grep -A4 '^runner fixed overhead' || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }
+	@$(MVN) -q -pl runner -am test -Dtest=RunnerOverheadBench -Dsurefire.failIfNoSpecifiedTests=false \
+	  $(if $(RUNS),-Dbench.runs=$(RUNS)) $(if $(JAVA_OPTIONS),-Dbench.java.options="$(JAVA_OPTIONS)") 2>&1 \
+	  | sed -n '/^runner fixed overhead/,/^$$/p' | grep . || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }
 
 bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [PARTS=floor,pipeline,claims,heap]
 	@$(MVN) -q -DskipTests install

@@ -75,7 +75,7 @@ final class Harness implements AutoCloseable {
         Map<String, String> image = Map.of(PythonSettings.PYTHONPATH, examples.resolve("python").toString(),
                 "TMPDIR", tmp.toString());
         Supplier<Runner> runners = () -> new Runner(new Runner.Options(Retry.DEFAULT,
-                PythonSettings.from(image, List.of()), tmp, Runner.Options.DEFAULT_STATUS_INTERVAL, client));
+                PythonSettings.from(image, List.of()), tmp, Runner.Options.DEFAULT_STATUS_INTERVAL, () -> client));
         jobs = new JobStandIn(client, runners, image, nodes);
         if (runJobs) {
             jobs.start();

@@ -3,6 +3,7 @@ package io.castiron.etl.runner;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 /**
  * Writes progress to the EtlFile's status subresource as a JSON merge patch of {@code progress}, {@code task}
  * and {@code committed} only, leaving the fields the operator owns alone. Best effort: a failed patch is logged
- * (one WARN per run) and never fails the file.
+ * (one WARN per run) and never fails the file. The client is made on the first patch, on the thread that patches,
+ * so a run whose processor reports no progress never pays its start-up.
  */
 final class EtlFileStatusPatcher {
     private static final Logger LOG = LoggerFactory.getLogger(EtlFileStatusPatcher.class);
@@ -28,25 +30,36 @@ final class EtlFileStatusPatcher {
     /** Set in every pod by Kubernetes: the runner patches status only when it runs in a cluster. */
     static final String IN_CLUSTER_VARIABLE = "KUBERNETES_SERVICE_HOST";
 
-    private final KubernetesClient client;
+    private final Supplier<KubernetesClient> clientFactory;
     private final String namespace;
     private final String name;
     private final AtomicBoolean warned = new AtomicBoolean();
+    private KubernetesClient client;
 
-    EtlFileStatusPatcher(KubernetesClient client, String namespace, String name) {
-        this.client = client;
+    EtlFileStatusPatcher(Supplier<KubernetesClient> clientFactory, String namespace, String name) {
+        this.clientFactory = clientFactory;
         this.namespace = namespace;
         this.name = name;
     }
 
-    /** A client from the pod's service account, or null outside a cluster (e.g. a runner started by hand). */
-    static KubernetesClient inClusterClient(Map<String, String> environment) {
+    /**
+     * Makes a client from the pod's service account when asked, or is null outside a cluster (e.g. a runner started
+     * by hand).
+     */
+    static Supplier<KubernetesClient> inClusterClient(Map<String, String> environment) {
         String host = environment.get(IN_CLUSTER_VARIABLE);
         if (host == null || host.isBlank()) {
             LOG.info("not in a Kubernetes cluster ({} is not set): EtlFile status is not updated", IN_CLUSTER_VARIABLE);
             return null;
         }
-        return new KubernetesClientBuilder().build();
+        return () -> new KubernetesClientBuilder().build();
+    }
+
+    private synchronized KubernetesClient client() {
+        if (client == null) {
+            client = clientFactory.get();
+        }
+        return client;
     }
 
     void patch(ProgressState state) {
@@ -64,7 +77,7 @@ final class EtlFileStatusPatcher {
             return;
         }
         try {
-            client.resources(EtlFile.class).inNamespace(namespace).withName(name).subresource("status")
+            client().resources(EtlFile.class).inNamespace(namespace).withName(name).subresource("status")
                     .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(Map.of("status", status)));
         } catch (JsonProcessingException | RuntimeException e) {
             if (warned.compareAndSet(false, true)) {

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +54,11 @@ public final class Runner {
      * @param python         the interpreter and module path for Python processors
      * @param tempRoot       where the private per-file folder is made
      * @param statusInterval at most one progress write per interval to the row and the EtlFile
-     * @param kubernetes     the client that patches the EtlFile status, or null to not patch it
+     * @param kubernetes     makes the client that patches the EtlFile status, on the first progress to patch (its
+     *                       start-up, most of a second of class loading, is no part of every run); null to not patch
      */
     public record Options(Retry retry, PythonSettings python, Path tempRoot, Duration statusInterval,
-            KubernetesClient kubernetes) {
+            Supplier<KubernetesClient> kubernetes) {
 
         public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofMillis(250);
 

@@ -92,7 +92,7 @@ final class RunnerHarness {
     Runner.Options options(Path tempRoot, KubernetesClient kubernetes) {
         return new Runner.Options(new Retry(2, Duration.ofMillis(20)),
                 new PythonSettings("python3", List.of(EXAMPLES.resolve("python"), TEST_PYTHON)), tempRoot,
-                Duration.ofMillis(50), kubernetes);
+                Duration.ofMillis(50), kubernetes == null ? null : () -> kubernetes);
     }
 
     FileStatusRecord row(StagedFile file) {

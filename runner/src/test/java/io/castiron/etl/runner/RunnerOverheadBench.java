@@ -2,13 +2,16 @@ package io.castiron.etl.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -24,19 +27,22 @@ import io.castiron.etl.testkit.S3TestServer;
 import io.castiron.etl.testkit.TestServers;
 
 /**
- * {@code make bench-runner}: the runner's fixed overhead, as a Job pays it, over {@link #RUNS} runs of the
- * packaged runner ({@code java -jar}) with a no-op shell processor on a 1 MB file against the test servers:
- * process start to processor start (JVM start, contract, row, download, ...) and processor end to process exit
- * (move to archive, row, Kafka flush, JVM exit). A warm-up run first writes an AppCDS archive that the measured
- * runs use, as the runner image should ({@code -Dbench.cds=false} measures without it). Not a test: its name keeps
- * it out of {@code make test}.
+ * {@code make bench-runner}: the runner's fixed overhead as a Job pays it. The packaged runner is laid out as in the
+ * image and started through the image's own start script ({@code bin/castiron-runner}, same JVM options) with a
+ * pod's environment: the Job's variables, {@code KUBERNETES_SERVICE_HOST} set (so the runner makes its Kubernetes
+ * client as in a pod), nothing inherited from the developer's shell. First the script's {@code cds-training} writes
+ * the class-data archive, as the image build does; then each of {@link #RUNS} runs processes a 1 MB file with a
+ * no-op shell processor against the test servers, once with the archive and once without, and the bench reports
+ * process start to processor start and processor end to process exit. {@code -Dbench.java.options='A|B'} compares
+ * sets of JVM options (the script's {@code CASTIRON_JAVA_OPTIONS}), each with its own training run. The variants
+ * take turns run by run, so a change in the machine's load hits each alike. Not a test: its name keeps it out of
+ * {@code make test}.
  */
 @ExtendWith(TestServers.class)
 class RunnerOverheadBench {
     static final int RUNS = Integer.getInteger("bench.runs", 20);
     static final int FILE_BYTES = 1024 * 1024;
-    /** JVM options for a short-lived process, as the runner image should pass them. */
-    static final String RUNNER_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto";
+    static final Path START_SCRIPT = Path.of("bin/castiron-runner");
 
     @TempDir
     Path temp;
@@ -44,60 +50,139 @@ class RunnerOverheadBench {
     @Test
     void runnerFixedOverhead(S3TestServer s3, PostgresTestServer pg, KafkaTestServer kafka) throws Exception {
         var harness = new RunnerHarness(s3, pg, kafka);
+        Path home = installLikeTheImage();
+        var variants = new LinkedHashMap<String, Map<String, String>>();
+        String options = System.getProperty("bench.java.options");
+        var trainings = new ArrayList<String>();
+        for (String set : options == null ? new String[] {null} : options.split("\\|")) {
+            var env = new HashMap<String, String>();
+            String name = "as the image runs it";
+            if (set != null) {
+                env.put("CASTIRON_JAVA_OPTIONS", set.strip());
+                name = "CASTIRON_JAVA_OPTIONS=\"" + set.strip() + "\"";
+            }
+            Path archive = temp.resolve("runner-" + variants.size() + ".jsa");
+            env.put("CASTIRON_CDS_ARCHIVE", archive.toString());
+            trainings.add(train(home, env, archive));
+            variants.put(name + ", with the class-data archive", env);
+            var without = new HashMap<>(env);
+            without.put("CASTIRON_CDS_ARCHIVE", temp.resolve("no-archive.jsa").toString());
+            variants.put(name + ", without it", without);
+        }
+        String loadBefore = loadAverage();
+        var results = new LinkedHashMap<String, Result>();
+        var javaCommands = new HashMap<String, String>();
         String content = csv(FILE_BYTES);
-        Path jar = Path.of(System.getProperty("castiron.runner.jar", "target/castiron-etl-runner.jar"));
-        var command = new ArrayList<String>();
-        command.add(javaBin());
-        command.addAll(List.of(System.getProperty("bench.jvm.options", RUNNER_JVM_OPTIONS).split("\\s+")));
-        boolean cds = Boolean.parseBoolean(System.getProperty("bench.cds", "true"));
-        Path archive = temp.resolve("runner.jsa");
-        int cdsOption = command.size();
-        command.addAll(Files.exists(jar) ? List.of("-jar", jar.toString())
-                : List.of("-cp", System.getProperty("java.class.path"), RunnerMain.class.getName()));
-        command.removeIf(String::isBlank);
-        var before = new ArrayList<Double>();
-        var after = new ArrayList<Double>();
         for (int run = 0; run <= RUNS; run++) {
-            Path marks = Files.createDirectory(temp.resolve("run-" + run));
-            var file = harness.stage(Processor.shell("date +%s%N > \"$MARKS/start\"; date +%s%N > \"$MARKS/end\""),
-                    "bench-" + run + ".csv", content).with("MARKS", marks.toString());
-            var runCommand = new ArrayList<>(command);
-            if (cds) {
-                // the warm-up run writes the class-data archive the others use, as an image build would
-                runCommand.add(cdsOption, run == 0 ? "-XX:ArchiveClassesAtExit=" + archive
-                        : "-XX:SharedArchiveFile=" + archive);
+            int index = 0;
+            for (var variant : variants.entrySet()) {
+                Path marks = Files.createDirectories(temp.resolve("run-" + run + "-" + index++));
+                var file = harness.stage(Processor.shell("date +%s%N > \"$MARKS/start\"; date +%s%N > \"$MARKS/end\""),
+                        "bench-" + run + ".csv", content).with("MARKS", marks.toString());
+                // the first run of each variant (the servers' first requests) is not measured; it shows the command
+                boolean warmUp = run == 0;
+                var builder = new ProcessBuilder(warmUp ? List.of("sh", "-x", START_SCRIPT.toString())
+                        : List.of("sh", START_SCRIPT.toString())).redirectErrorStream(true)
+                        .redirectOutput(marks.resolve("runner.log").toFile());
+                Map<String, String> env = podEnvironment(builder, home);
+                // as in a pod; the no-op processor reports no progress, so nothing is sent there
+                env.put(EtlFileStatusPatcher.IN_CLUSTER_VARIABLE, "127.0.0.1");
+                env.put("KUBERNETES_SERVICE_PORT", "1");
+                env.putAll(variant.getValue());
+                env.putAll(file.env());
+                long started = epochNanos();
+                Process process = builder.start();
+                assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                long exited = epochNanos();
+                String log = Files.readString(marks.resolve("runner.log"));
+                assertThat(process.exitValue()).as(log).isEqualTo(RunnerExitCodes.PROCESSED);
+                assertThat(harness.exists(file.archiveKey())).isTrue();
+                if (warmUp) {
+                    javaCommands.put(variant.getKey(), log.lines().filter(l -> l.startsWith("+ exec ")).findFirst()
+                            .orElse("+ exec ?").substring("+ exec ".length()).replace(home.toString(), "$CASTIRON_HOME")
+                            .replace(temp.toString(), "$TMPDIR"));
+                    continue;
+                }
+                long processorStart = Long.parseLong(Files.readString(marks.resolve("start")).strip());
+                long processorEnd = Long.parseLong(Files.readString(marks.resolve("end")).strip());
+                results.computeIfAbsent(variant.getKey(), k -> new Result())
+                        .add((processorStart - started) / 1e6, (exited - processorEnd) / 1e6);
             }
-            var builder = new ProcessBuilder(runCommand).redirectErrorStream(true)
-                    .redirectOutput(marks.resolve("runner.log").toFile());
-            builder.environment().keySet().removeIf(n -> n.startsWith("ETL_") || n.equals("KUBERNETES_SERVICE_HOST"));
-            builder.environment().putAll(file.env());
-            builder.environment().put("TMPDIR", temp.toString());
-            long started = epochNanos();
-            Process process = builder.start();
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            long exited = epochNanos();
-            assertThat(process.exitValue()).as(Files.readString(marks.resolve("runner.log")))
-                    .isEqualTo(RunnerExitCodes.PROCESSED);
-            assertThat(harness.exists(file.archiveKey())).isTrue();
-            if (run == 0) {
-                continue; // warm-up: the servers' first requests
-            }
-            long processorStart = Long.parseLong(Files.readString(marks.resolve("start")).strip());
-            long processorEnd = Long.parseLong(Files.readString(marks.resolve("end")).strip());
-            before.add((processorStart - started) / 1e6);
-            after.add((exited - processorEnd) / 1e6);
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "runner fixed overhead over %d runs (no-op shell processor, 1 MB file, %s)%n",
-                RUNS, String.join(" ", command.subList(1, command.size())).replace(System.getProperty("java.class.path"), "<test classpath>")
-                        + (cds ? ", with an AppCDS archive from the warm-up run" : ""));
-        report("process start -> processor start", before);
-        report("processor end -> process exit  ", after);
-        var total = new ArrayList<Double>();
-        for (int i = 0; i < before.size(); i++) {
-            total.add(before.get(i) + after.get(i));
+        System.out.printf(Locale.ROOT, "runner fixed overhead over %d runs (no-op shell processor, 1 MB file),"
+                + " started as the image starts it: %s%n", RUNS, START_SCRIPT);
+        trainings.forEach(training -> System.out.println("  " + training));
+        System.out.println("  load average before: " + loadBefore + "   after: " + loadAverage() + "   (cores: "
+                + Runtime.getRuntime().availableProcessors() + ")");
+        results.forEach((variant, result) -> {
+            System.out.println("  " + variant + ": " + javaCommands.get(variant));
+            report("process start -> processor start", result.before);
+            report("processor end -> process exit  ", result.after);
+        });
+        System.out.println();
+    }
+
+    /** What a pod gives the runner besides the Job's variables; nothing of the developer's shell. */
+    private Map<String, String> podEnvironment(ProcessBuilder builder, Path home) {
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("HOME", temp.toString());
+        env.put("TMPDIR", temp.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("CASTIRON_HOME", home.toString());
+        return env;
+    }
+
+    /** Writes the archive as the image build does (the script's cds-training); returns what it took. */
+    private String train(Path home, Map<String, String> variant, Path archive) throws Exception {
+        Path log = temp.resolve(archive.getFileName() + ".log");
+        var builder = new ProcessBuilder("sh", START_SCRIPT.toString(), "cds-training").redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        podEnvironment(builder, home).putAll(variant);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+        assertThat(archive).as(Files.readString(log)).exists();
+        return String.format(Locale.ROOT, "cds-training: %.1f s, archive %.0f MB", (System.nanoTime() - started) / 1e9,
+                Files.size(archive) / 1e6);
+    }
+
+    private static final class Result {
+        final List<Double> before = new ArrayList<>();
+        final List<Double> after = new ArrayList<>();
+
+        void add(double beforeMillis, double afterMillis) {
+            before.add(beforeMillis);
+            after.add(afterMillis);
         }
-        report("total                          ", total);
+    }
+
+    /** The image's /opt/castiron: runner/ (the runner jar), runner/lib/ (its dependencies), processors/lib/ (examples). */
+    private Path installLikeTheImage() throws IOException {
+        Path target = Path.of(System.getProperty("castiron.runner.jar", "target/castiron-etl-runner.jar"));
+        assertThat(target).as("the packaged runner (mvn package)").exists();
+        Path home = temp.resolve("opt-castiron");
+        Path runner = Files.createDirectories(home.resolve("runner"));
+        Files.createSymbolicLink(runner.resolve(target.getFileName()), target.toAbsolutePath());
+        Files.createSymbolicLink(runner.resolve("lib"), target.toAbsolutePath().resolveSibling("lib"));
+        Path processors = Files.createDirectories(home.resolve("processors/lib"));
+        Path examples = RunnerHarness.EXAMPLES.resolve("java/target/castiron-etl-examples.jar");
+        if (Files.exists(examples)) {
+            Files.createSymbolicLink(processors.resolve(examples.getFileName()), examples.toAbsolutePath());
+        }
+        return home;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static void report(String what, List<Double> millis) {
@@ -105,17 +190,13 @@ class RunnerOverheadBench {
         double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
                 : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
         double p95 = sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
-        System.out.printf(Locale.ROOT, "  %s  median %6.0f ms   p95 %6.0f ms   min %6.0f ms   max %6.0f ms%n", what,
+        System.out.printf(Locale.ROOT, "    %s  median %6.0f ms   p95 %6.0f ms   min %6.0f ms   max %6.0f ms%n", what,
                 median, p95, sorted.get(0), sorted.get(sorted.size() - 1));
     }
 
     private static long epochNanos() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static String csv(int bytes) {

@@ -291,6 +291,24 @@ class RunnerTest {
     }
 
     @Test
+    void aKubernetesClientThatCannotBeMadeLeavesProgressOutOfTheEtlFileOnly() throws IOException {
+        var file = harness.stage(example("shell-pipeline.toml"), "weather.csv", weather());
+        var options = harness.options(temp.resolve("work"), null);
+        var noClient = new Runner.Options(options.retry(), options.python(), options.tempRoot(),
+                options.statusInterval(), () -> {
+                    throw new IllegalStateException("no service account token");
+                });
+
+        assertThat(new Runner(noClient).run(file.env())).isEqualTo(RunnerExitCodes.PROCESSED);
+
+        assertThat(harness.exists(file.archiveKey())).isTrue();
+        var row = harness.row(file);
+        assertThat(row.status()).isEqualTo(FileStatus.COMPLETE);
+        assertThat(row.progress()).isEqualTo(1.0);
+        assertThat(updates(file)).contains("progress=1.0", "status=success");
+    }
+
+    @Test
     void javaExampleIsArchivedWithItsProgressRecordedAndRetryAfterSuccessDoesNothing() throws IOException {
         var file = harness.stage(example("java-pipeline.toml"), "weather.csv", weather());
 
