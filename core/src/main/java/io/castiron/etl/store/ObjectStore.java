@@ -100,8 +100,10 @@ public final class ObjectStore {
         var dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(maxConcurrentRequests);
         dispatcher.setMaxRequestsPerHost(maxConcurrentRequests);
-        long timeout = Duration.ofMinutes(5).toMillis();
-        OkHttpClient http = HttpUtils.newDefaultHttpClient(timeout, timeout, timeout).newBuilder()
+        long timeout = MINIO_DEFAULT_TIMEOUT.toMillis();
+        OkHttpClient base = settings.s3Endpoint().startsWith("http://") ? plainHttpClient()
+                : HttpUtils.newDefaultHttpClient(timeout, timeout, timeout);
+        OkHttpClient http = base.newBuilder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(maxConcurrentRequests, 5, TimeUnit.MINUTES))
                 .build();
