@@ -21,9 +21,11 @@ import io.castiron.etl.api.v1alpha1.PipelineValidation;
 import io.castiron.etl.config.Durations;
 import io.castiron.etl.operator.Conditions;
 import io.castiron.etl.operator.EventRecorder;
+import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Labels;
 import io.castiron.etl.operator.Metrics;
 import io.castiron.etl.operator.Times;
+import io.castiron.etl.operator.file.FileStatusWriter;
 import io.castiron.etl.stage.StageLayout;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -80,6 +82,9 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 .withName(FILES)
                 .withSecondaryToPrimaryMapper((EtlFile f) -> Set.of(
                         new ResourceID(f.getSpec().getPipeline(), f.getMetadata().getNamespace())))
+                // Only what changes a count or the queue: progress and other status writes do not wake the pipeline.
+                .withOnUpdateFilter((EtlFile a, EtlFile b) -> FileStatusWriter.phaseOf(a) != FileStatusWriter.phaseOf(b)
+                        || a.isCancelRequested() != b.isCancelRequested())
                 .build(), context);
         jobSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlPipeline.class)
                 .withName(JOBS)
@@ -88,6 +93,8 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                         ? Set.of(new ResourceID(j.getMetadata().getLabels().get(Labels.PIPELINE),
                                 j.getMetadata().getNamespace()))
                         : Set.of())
+                // A Job wakes its pipeline when it is created, finishes or goes away: when a slot is taken or freed.
+                .withOnUpdateFilter((Job a, Job b) -> Jobs.isActive(a) != Jobs.isActive(b))
                 .build(), context);
         files.addIndexers(Map.of(BY_PIPELINE, (EtlFile f) -> List.of(
                 pipelineKey(f.getMetadata().getNamespace(), f.getSpec().getPipeline()))));
