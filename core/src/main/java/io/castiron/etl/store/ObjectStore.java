@@ -65,14 +65,23 @@ public final class ObjectStore {
 
     /** A store on the S3 endpoint, keys and region of {@code settings}, for a single caller (the runner). */
     public static ObjectStore from(Settings settings) {
+        return new ObjectStore(client(settings, plainHttp(settings) ? plainHttpClient() : null));
+    }
+
+    /** A client on {@code settings}' endpoint; {@code http} null for MinIO's own HTTP client. */
+    private static MinioClient client(Settings settings, OkHttpClient http) {
         var builder = MinioClient.builder()
                 .endpoint(settings.s3Endpoint())
                 .credentials(settings.s3AccessKey(), settings.s3SecretKey())
                 .region(settings.s3Region());
-        if (settings.s3Endpoint().startsWith("http://")) {
-            builder.httpClient(plainHttpClient());
+        if (http != null) {
+            builder.httpClient(http, true);
         }
-        return new ObjectStore(builder.build());
+        return builder.build();
+    }
+
+    private static boolean plainHttp(Settings settings) {
+        return settings.s3Endpoint().startsWith("http://");
     }
 
     /**
@@ -101,18 +110,12 @@ public final class ObjectStore {
         dispatcher.setMaxRequests(maxConcurrentRequests);
         dispatcher.setMaxRequestsPerHost(maxConcurrentRequests);
         long timeout = MINIO_DEFAULT_TIMEOUT.toMillis();
-        OkHttpClient base = settings.s3Endpoint().startsWith("http://") ? plainHttpClient()
+        OkHttpClient base = plainHttp(settings) ? plainHttpClient()
                 : HttpUtils.newDefaultHttpClient(timeout, timeout, timeout);
-        OkHttpClient http = base.newBuilder()
+        return new ObjectStore(client(settings, base.newBuilder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(maxConcurrentRequests, 5, TimeUnit.MINUTES))
-                .build();
-        return new ObjectStore(MinioClient.builder()
-                .endpoint(settings.s3Endpoint())
-                .credentials(settings.s3AccessKey(), settings.s3SecretKey())
-                .region(settings.s3Region())
-                .httpClient(http, true)
-                .build());
+                .build()));
     }
 
     /** Creates the bucket unless it exists; true when it created it. */
@@ -174,7 +177,7 @@ public final class ObjectStore {
         var seen = new HashSet<String>(folders);
         while (!folders.isEmpty()) {
             String folder = folders.poll();
-            listLevel(bucket, folder, objects, sub -> {
+            listInto(bucket, folder, false, objects, sub -> {
                 if (!sub.equals(folder) && !skip.test(sub) && seen.add(sub)) {
                     folders.add(sub);
                 }
@@ -183,10 +186,19 @@ public final class ObjectStore {
         return objects;
     }
 
-    private void listLevel(String bucket, String prefix, List<ObjectSummary> objects, Consumer<String> folders) {
+    private List<ObjectSummary> list(String bucket, String prefix, boolean recursive) {
+        var objects = new ArrayList<ObjectSummary>();
+        listInto(bucket, prefix, recursive, objects, folder -> {
+        });
+        return objects;
+    }
+
+    /** Adds the objects of one listing, all pages, to {@code objects}; folders (keys ending in /) go to {@code folders}. */
+    private void listInto(String bucket, String prefix, boolean recursive, List<ObjectSummary> objects,
+            Consumer<String> folders) {
         try {
             Iterable<Result<Item>> results = client.listObjects(
-                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).delimiter("/").build());
+                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(recursive).build());
             for (Result<Item> result : results) {
                 Item item = result.get();
                 if (item.isDir() || item.objectName().endsWith("/")) {
@@ -196,25 +208,6 @@ public final class ObjectStore {
                 objects.add(new ObjectSummary(item.objectName(), item.size(), unquote(item.etag()),
                         item.lastModified() == null ? null : item.lastModified().toInstant()));
             }
-        } catch (Exception e) {
-            throw failure("list", bucket, prefix + "*", e);
-        }
-    }
-
-    private List<ObjectSummary> list(String bucket, String prefix, boolean recursive) {
-        var objects = new ArrayList<ObjectSummary>();
-        try {
-            Iterable<Result<Item>> results = client.listObjects(
-                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(recursive).build());
-            for (Result<Item> result : results) {
-                Item item = result.get();
-                if (item.isDir() || item.objectName().endsWith("/")) {
-                    continue;
-                }
-                objects.add(new ObjectSummary(item.objectName(), item.size(), unquote(item.etag()),
-                        item.lastModified() == null ? null : item.lastModified().toInstant()));
-            }
-            return objects;
         } catch (Exception e) {
             throw failure("list", bucket, prefix + "*", e);
         }

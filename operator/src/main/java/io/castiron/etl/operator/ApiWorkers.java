@@ -33,12 +33,6 @@ public class ApiWorkers {
      * first failure after the others have finished (none is left running behind the caller's back).
      */
     public <T> List<T> runAll(List<Callable<T>> tasks) {
-        if (tasks.isEmpty()) {
-            return List.of();
-        }
-        if (tasks.size() == 1) {
-            return List.of(call(tasks.get(0)));
-        }
         List<Future<T>> futures = new ArrayList<>(tasks.size());
         tasks.forEach(task -> futures.add(pool.submit(task)));
         List<T> results = new ArrayList<>(tasks.size());
@@ -61,16 +55,6 @@ public class ApiWorkers {
             throw failure;
         }
         return results;
-    }
-
-    private static <T> T call(Callable<T> task) {
-        try {
-            return task.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @PreDestroy

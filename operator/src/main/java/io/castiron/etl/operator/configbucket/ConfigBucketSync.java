@@ -138,12 +138,12 @@ public class ConfigBucketSync {
                 continue;
             }
             try {
-                StageLayout.of(pipeline.getSpec()).dirs().forEach(dir -> folders.add(dir.endsWith("/") ? dir : dir + "/"));
+                folders.addAll(StageLayout.of(pipeline.getSpec()).dirs());
             } catch (IllegalArgumentException invalid) {
                 // an invalid pipeline has no stage folders to skip
             }
         }
-        // Never hide a known TOML, even from a pipeline whose stage folder is its config's own folder.
+        // Never hide the TOML of an existing pipeline, even one kept inside another pipeline's stage folder.
         for (EtlPipeline pipeline : pipelines) {
             String key = pipeline.getMetadata().getAnnotations() == null ? null
                     : pipeline.getMetadata().getAnnotations().get(KEY_ANNOTATION);

@@ -49,10 +49,6 @@ public class Admission {
     public record Result(int queued, int active, int launched) {
     }
 
-    private static String pipelineKey(EtlPipeline pipeline) {
-        return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
-    }
-
     /**
      * Per pipeline, Jobs this operator created that its informer has not shown yet (name -> when): they count as
      * active, so a reconcile right after a launch cannot take the same slot twice.
@@ -63,7 +59,8 @@ public class Admission {
             Context<EtlPipeline> context, InformerEventSource<Job, EtlPipeline> jobSource) {
         Set<String> jobNames = jobs.stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet());
         int active = (int) jobs.stream().filter(Jobs::isActive).count();
-        Map<String, Instant> launched = unseen.computeIfAbsent(pipelineKey(pipeline), k -> new ConcurrentHashMap<>());
+        String key = EtlPipelineReconciler.pipelineKey(pipeline);
+        Map<String, Instant> launched = unseen.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
         Instant forgetBefore = Instant.now().minus(UNSEEN_FOR_AT_MOST);
         launched.entrySet().removeIf(e -> jobNames.contains(e.getKey()) || e.getValue().isBefore(forgetBefore));
         jobNames.addAll(launched.keySet());
@@ -87,7 +84,7 @@ public class Admission {
             }
         }
         if (launched.isEmpty()) {
-            unseen.remove(pipelineKey(pipeline));
+            unseen.remove(key);
         }
         return new Result(queue.size() - started, active + started, started);
     }

@@ -106,8 +106,13 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         return List.of(files, jobSource);
     }
 
-    private static String pipelineKey(String namespace, String pipeline) {
+    /** {@code namespace/name}: how the operator keys per-pipeline state and its informer index. */
+    static String pipelineKey(String namespace, String pipeline) {
         return namespace + "/" + pipeline;
+    }
+
+    static String pipelineKey(EtlPipeline pipeline) {
+        return pipelineKey(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
     }
 
     @Override
@@ -131,7 +136,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         // From the informers' index, not context.getSecondaryResources: that collects a Set, hashing every EtlFile
         // and Job in full, which made each reconcile cost O(files x object size) in CPU. The index does not hold
         // Jobs created a moment ago; Admission remembers those itself.
-        String key = pipelineKey(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
+        String key = pipelineKey(pipeline);
         List<EtlFile> files = fileSource.byIndex(BY_PIPELINE, key);
         List<Job> jobs = jobSource.byIndex(BY_PIPELINE, key);
         orphanRecovery.recoverOnce(pipeline, layout, files);

@@ -66,7 +66,7 @@ public class InboxScanner {
      */
     public ScanResult scanIfDue(EtlPipeline pipeline, StageLayout layout, Collection<EtlFile> known,
             Collection<EtlPipeline> neighbours) {
-        String id = scanKey(pipeline);
+        String id = EtlPipelineReconciler.pipelineKey(pipeline);
         Duration interval = Durations.parse("pollInterval", pipeline.getSpec().getPollInterval());
         Instant now = Instant.now();
         Instant previous = lastScan.get(id);
@@ -80,16 +80,12 @@ public class InboxScanner {
     /** Time until the next scan is due. */
     public Duration untilNextScan(EtlPipeline pipeline) {
         Duration interval = Durations.parse("pollInterval", pipeline.getSpec().getPollInterval());
-        Instant previous = lastScan.get(scanKey(pipeline));
+        Instant previous = lastScan.get(EtlPipelineReconciler.pipelineKey(pipeline));
         if (previous == null) {
             return Duration.ZERO;
         }
         Duration left = Duration.between(Instant.now(), previous.plus(interval));
         return left.isNegative() ? Duration.ZERO : left;
-    }
-
-    private static String scanKey(EtlPipeline pipeline) {
-        return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
     }
 
     private int scan(EtlPipeline pipeline, StageLayout layout, Collection<EtlFile> known,

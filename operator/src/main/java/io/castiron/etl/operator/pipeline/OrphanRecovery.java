@@ -40,10 +40,9 @@ public class OrphanRecovery {
 
     private final Set<String> done = ConcurrentHashMap.newKeySet();
 
-    /** @param files every EtlFile of the pipeline's namespace (the informer cache, synced before the first reconcile) */
+    /** @param files every EtlFile of the pipeline (the informer cache, synced before the first reconcile) */
     public int recoverOnce(EtlPipeline pipeline, StageLayout layout, Collection<EtlFile> files) {
-        String id = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName() + "@"
-                + pipeline.getMetadata().getGeneration();
+        String id = EtlPipelineReconciler.pipelineKey(pipeline) + "@" + pipeline.getMetadata().getGeneration();
         if (!done.add(id)) {
             return 0;
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -195,11 +194,18 @@ class PipelineLifecycleTest extends OperatorTestSupport {
         String prefix = key.substring(0, key.indexOf('/'));
         await().atMost(WAIT).until(() -> store.exists(configBucket, prefix + "/01_inbox/.keep"));
 
-        // A TOML inside a pipeline's stage folder is a file to process, not a configuration.
+        // A TOML inside a pipeline's stage folder is a file to process, not a configuration. A TOML uploaded after
+        // it, elsewhere, shows a sync pass that listed the bucket with both in place.
         String data = prefix + "/01_inbox/data.toml";
         store.upload(configBucket, data, toml.getBytes(StandardCharsets.UTF_8), "application/toml", Map.of());
-        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() ->
-                pipelines.withName(io.castiron.etl.api.ResourceNames.pipelineNameFor(data)).get() == null);
+        String later = prefix + "-later/later.toml";
+        store.upload(configBucket, later, toml.getBytes(StandardCharsets.UTF_8), "application/toml", Map.of());
+        String laterName = io.castiron.etl.api.ResourceNames.pipelineNameFor(later);
+        await().atMost(WAIT).until(() -> pipelines.withName(laterName).get() != null);
+        assertThat(pipelines.withName(io.castiron.etl.api.ResourceNames.pipelineNameFor(data)).get()).isNull();
+        store.delete(configBucket, data);
+        store.delete(configBucket, later);
+        await().atMost(WAIT).until(() -> pipelines.withName(laterName).get() == null);
 
         store.delete(configBucket, key);
         await().atMost(WAIT).until(() -> pipelines.withName(name).get() == null);
