@@ -16,21 +16,26 @@ import io.castiron.etl.runner.Runner;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
- * Stands in for the cluster's Job controller and kubelet, and nothing else. For each Job the operator creates it
+ * Stands in for the cluster's Job controller, kubelet and garbage collector, and nothing else. For each Job the operator creates it
  * runs the runner (in-process, isolated by its own environment map and {@link Runner} instance) with exactly the
  * Job container's environment, resolving {@code secretKeyRef}s from the Secrets in the mock API; then it writes
  * the Job status the Job controller would: Complete on exit 0; Failed with reason {@code PodFailurePolicy} on exit
  * 3 (the pod failure policy's FailJob rule); on other codes a retry, until {@code backoffLimit} is exceeded
- * ({@code BackoffLimitExceeded}). A deleted Job's runner is stopped as a SIGTERM would stop it.
+ * ({@code BackoffLimitExceeded}). A deleted Job's runner is stopped as a SIGTERM would stop it, and only then
+ * is the Job let go (the mock API keeps a Job deleted in the foreground until then, see {@link MockCluster}).
  */
 final class JobStandIn implements AutoCloseable {
     private final KubernetesClient client;
@@ -103,12 +108,30 @@ final class JobStandIn implements AutoCloseable {
         }
     }
 
+    /** The Job is being deleted: stop its runner (the pod's SIGTERM); the Job may go once no runner is left. */
     private void stop(Job job) {
         String name = job.getMetadata().getName();
         deleted.put(name, true);
         Runner runner = running.get(name);
         if (runner != null) {
             runner.requestStop();
+        } else {
+            letGo(name);
+        }
+    }
+
+    /**
+     * Removes the foreground-deletion finalizer, which lets the Job go (the garbage collector's part once the pods
+     * are gone). Done after the runner has stopped, so nothing it writes can land after the operator's cancel.
+     */
+    private void letGo(String name) {
+        try {
+            client.batch().v1().jobs().inNamespace(MockCluster.NAMESPACE).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
         }
     }
 
@@ -125,6 +148,9 @@ final class JobStandIn implements AutoCloseable {
                         .withStartTime(java.time.Instant.now().toString()).build());
                 Runner runner = runners.get();
                 running.put(name, runner);
+                if (deleted.containsKey(name)) {
+                    break; // deleted before its container started (stop() saw no runner, or will see this one)
+                }
                 long began = System.nanoTime();
                 code = runner.run(environment(job));
                 System.out.printf("Job stand-in: Job %s: runner exit %d after %d ms%n", name, code,
@@ -134,7 +160,7 @@ final class JobStandIn implements AutoCloseable {
                 active.decrementAndGet();
             }
             if (deleted.containsKey(name)) {
-                return;
+                break;
             }
             if (code == RunnerExitCodes.PROCESSED) {
                 writeStatus(name, finished(failures, 1, "Complete", "Completed", "Job completed"));
@@ -152,6 +178,7 @@ final class JobStandIn implements AutoCloseable {
                 return;
             }
         }
+        letGo(name);
     }
 
     private static JobStatus finished(int failed, int succeeded, String type, String reason, String message) {
@@ -161,14 +188,17 @@ final class JobStandIn implements AutoCloseable {
                 .withConditions(condition).build();
     }
 
+    /** A merge patch of the Job's status, as the Job controller writes it; a Job deleted meanwhile is left alone. */
     private void writeStatus(String name, JobStatus status) {
-        var jobs = client.batch().v1().jobs().inNamespace(MockCluster.NAMESPACE).withName(name);
-        Job current = jobs.get();
-        if (current == null) {
-            return;
+        Job job = new JobBuilder().withNewMetadata().withName(name).withNamespace(MockCluster.NAMESPACE).endMetadata()
+                .withStatus(status).build();
+        try {
+            client.resource(job).patchStatus();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
         }
-        current.setStatus(status);
-        jobs.updateStatus(current);
     }
 
     /** The container's env with secretKeyRefs resolved, plus what the image itself sets. */

@@ -1,6 +1,8 @@
 package io.castiron.etl.e2e;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +19,27 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
-/** The Kubernetes API of the end-to-end tests: Fabric8's mock server in CRUD mode, with the project's CRDs. */
+/**
+ * The Kubernetes API of the end-to-end tests: Fabric8's mock server in CRUD mode, with the project's CRDs, and its
+ * objects indexed by name ({@link IndexedCrudDispatcher}).
+ */
 final class MockCluster implements AutoCloseable {
     static final String NAMESPACE = "etl";
+    /** The finalizer the API server puts on an object deleted in the foreground. */
+    static final String FOREGROUND_DELETION = "foregroundDeletion";
 
     private final KubernetesMockServer server;
-    private final LeaseAccessGranted dispatcher;
+    private final ClusterDispatcher dispatcher;
     private final NamespacedKubernetesClient client;
 
     MockCluster() throws IOException {
@@ -42,7 +51,7 @@ final class MockCluster implements AutoCloseable {
         }
         List<CustomResourceDefinitionContext> contexts = crds.stream()
                 .map(CustomResourceDefinitionContext::fromCrd).toList();
-        dispatcher = new LeaseAccessGranted(contexts);
+        dispatcher = new ClusterDispatcher(contexts);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient().inNamespace(NAMESPACE);
@@ -52,25 +61,44 @@ final class MockCluster implements AutoCloseable {
     }
 
     /**
-     * The operator's leader election first asks whether it may use Leases (a SelfSubjectRulesReview); the CRUD
-     * mock cannot answer that, so this grants it, as the chart's RBAC does in a cluster.
+     * The stock CRUD mock (objects indexed by name), plus what the end-to-end tests need of a real API server:
+     * <ul>
+     * <li>The operator's leader election first asks whether it may use Leases (a SelfSubjectRulesReview); the CRUD
+     * mock cannot answer that, so this grants it, as the chart's RBAC does in a cluster.</li>
+     * <li>Foreground deletion: a DELETE with {@code propagationPolicy: Foreground} first gets the
+     * {@value #FOREGROUND_DELETION} finalizer, as the API server adds it, so the object is only marked deleted and
+     * stays until its dependents are gone. In a cluster the garbage collector then removes the finalizer; here the
+     * Job stand-in does once the Job's runner has stopped (the operator's cancel relies on that order).</li>
+     * <li>For the bench: requests by verb and resource, and the CPU time spent answering them.</li>
+     * </ul>
      */
-    private static final class LeaseAccessGranted extends KubernetesCrudDispatcher {
+    private static final class ClusterDispatcher extends IndexedCrudDispatcher {
         private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
-        private final LongAdder nanos = new LongAdder();
+        private final LongAdder cpuNanos = new LongAdder();
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
-        LeaseAccessGranted(List<CustomResourceDefinitionContext> contexts) {
+        ClusterDispatcher(List<CustomResourceDefinitionContext> contexts) {
             super(contexts);
         }
 
-        /** Counts each request by verb and resource, and the time the mock spends answering (for the bench). */
+        /**
+         * Counts each request by verb and resource, and the CPU time the mock spends answering (for the bench; CPU,
+         * not wall time, which on a busy machine mostly measures waiting for a core).
+         */
         @Override
         public MockResponse dispatch(RecordedRequest request) {
-            long start = System.nanoTime();
+            long start = threads.getCurrentThreadCpuTime();
             try {
+                if (request.method() == HttpMethod.DELETE && request.getBody() != null
+                        && request.getUtf8Body().contains("\"Foreground\"")) {
+                    super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PATCH, request.getPath(),
+                            Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+                            new Buffer().writeUtf8("{\"metadata\":{\"finalizers\":[\"" + FOREGROUND_DELETION
+                                    + "\"]}}")));
+                }
                 return super.dispatch(request);
             } finally {
-                nanos.add(System.nanoTime() - start);
+                cpuNanos.add(threads.getCurrentThreadCpuTime() - start);
                 counts.computeIfAbsent(describe(request), k -> new LongAdder()).increment();
             }
         }
@@ -124,9 +152,14 @@ final class MockCluster implements AutoCloseable {
         return copy;
     }
 
-    /** Time the mock has spent answering requests, summed over its threads. */
-    Duration busyTime() {
-        return Duration.ofNanos(dispatcher.nanos.sum());
+    /** CPU time the mock has spent answering requests (watch events it sends later are not included). */
+    Duration cpuTime() {
+        return Duration.ofNanos(dispatcher.cpuNanos.sum());
+    }
+
+    /** Whether the mock looked objects up by name throughout (see {@link IndexedCrudDispatcher}). */
+    boolean indexed() {
+        return dispatcher.indexed();
     }
 
     String url() {

@@ -38,6 +38,9 @@ final class OperatorProcess implements AutoCloseable {
         env.put("KUBERNETES_NAMESPACE", MockCluster.NAMESPACE);
         env.put("KUBERNETES_TRUST_CERTIFICATES", "true");
         env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        // A pod has its service account's token. Without any token, Fabric8's client reloads its whole configuration
+        // before every request once it is a minute old (looking for one); the mock accepts any token.
+        env.put("KUBERNETES_AUTH_TOKEN", "e2e-operator");
         env.put("ETL_LEADER_ELECTION_LEASE_DURATION", "3s");
         env.put("ETL_LEADER_ELECTION_RENEW_DEADLINE", "2s");
         env.put("ETL_LEADER_ELECTION_RETRY_PERIOD", "500ms");

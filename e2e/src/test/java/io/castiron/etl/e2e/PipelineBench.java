@@ -210,8 +210,9 @@ class PipelineBench {
     private static void printApiLoad(Harness h, int batches) {
         Map<String, Long> counts = h.cluster.requestCounts();
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf("API requests: %.1f per file, mock API server time %.1f ms per request:%n",
-                (double) total / (batches * FILES), h.cluster.busyTime().toNanos() / 1e6 / total);
+        System.out.printf("API requests: %.1f per file, mock API server CPU %.2f ms per request%s:%n",
+                (double) total / (batches * FILES), h.cluster.cpuTime().toNanos() / 1e6 / total,
+                h.cluster.indexed() ? "" : " (its name index was off: every lookup scanned all objects)");
         counts.forEach((request, n) -> {
             if (n >= FILES / 5) {
                 System.out.printf("API   %-40s %6d%n", request, n);
