@@ -38,12 +38,16 @@ public final class Jobs {
         return value == null ? 0 : value;
     }
 
+    /** A loop, not a stream: admission asks this of every Job of a pipeline on each of its reconciles. */
     private static Optional<JobCondition> condition(Job job, String type) {
         if (job.getStatus() == null || job.getStatus().getConditions() == null) {
             return Optional.empty();
         }
-        return job.getStatus().getConditions().stream()
-                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
-                .findFirst();
+        for (JobCondition c : job.getStatus().getConditions()) {
+            if (type.equals(c.getType()) && "True".equals(c.getStatus())) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -6,12 +6,15 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** One claimed input file: the unit of work, owner of the Job that processes it. */
 @Group(EtlPipeline.GROUP)
 @Version(EtlPipeline.VERSION)
+// Stated, not derived: Fabric8 otherwise runs its English pluralizer (regular expressions) in every constructor.
+@Plural("etlfiles")
 @ShortNames("etlf")
 @AdditionalPrinterColumn(name = "Pipeline", jsonPath = ".spec.pipeline", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "File", jsonPath = ".spec.originalName", type = AdditionalPrinterColumn.Type.STRING)

@@ -4,12 +4,15 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** One pipeline: a TOML {@code [castiron.etl]} table in Kubernetes form. */
 @Group(EtlPipeline.GROUP)
 @Version(EtlPipeline.VERSION)
+// Stated, not derived: Fabric8 otherwise runs its English pluralizer (regular expressions) in every constructor.
+@Plural("etlpipelines")
 @ShortNames("etlp")
 @AdditionalPrinterColumn(name = "Enabled", jsonPath = ".spec.enabled", type = AdditionalPrinterColumn.Type.BOOLEAN)
 @AdditionalPrinterColumn(name = "Glob", jsonPath = ".spec.handledFileGlob", type = AdditionalPrinterColumn.Type.STRING)

@@ -50,7 +50,7 @@ public final class OperatorPermissions {
             need(GROUP, FILES, "delete", "Retention: finished files are deleted"),
             need(GROUP, FILES + "/status", "get", "status subresource"),
             need(GROUP, FILES + "/status", "update", "kept from the generated RBAC: JOSDK status updates"),
-            need(GROUP, FILES + "/status", "patch", "FileStatusWriter: jsonPatchPrimaryStatus"),
+            need(GROUP, FILES + "/status", "patch", "FileStatusWriter: merge patch of the status"),
             need(GROUP, FILES + "/finalizers", "update", "JobFactory: Job owner reference with blockOwnerDeletion"),
             need("batch", "jobs", "get", "Job informers of both reconcilers"),
             need("batch", "jobs", "list", "Job informers"),
