@@ -50,9 +50,9 @@ bench-runner: ## Runner fixed overhead, started as the image starts it (median, 
 	  $(if $(RUNS),-Dbench.runs=$(RUNS)) $(if $(JAVA_OPTIONS),-Dbench.java.options="$(JAVA_OPTIONS)") 2>&1 \
 	  | sed -n '/^runner fixed overhead/,/^$$/p' | grep . || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }
 
-bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [PARTS=floor,pipeline,claims,heap]
+bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [CHILD_N=100] [PARTS=floor,pipeline,child,claims,heap]
 	@$(MVN) -q -DskipTests install
-	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
+	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(CHILD_N),-Dbench.child.files=$(CHILD_N)) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
 	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|runner)' \
 	  || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
 

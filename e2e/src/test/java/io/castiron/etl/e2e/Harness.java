@@ -17,8 +17,6 @@ import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.config.Settings;
 import io.castiron.etl.contract.CredentialsSecret;
-import io.castiron.etl.runner.Retry;
-import io.castiron.etl.runner.Runner;
 import io.castiron.etl.runner.processor.PythonSettings;
 import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.store.ObjectStore;
@@ -44,12 +42,16 @@ final class Harness implements AutoCloseable {
     final JobStandIn jobs;
     OperatorProcess operator;
 
-    Harness(int nodes) throws Exception {
-        this(nodes, true);
+    /** How Jobs run: not at all (the operator alone), the runner in this JVM, or the packaged runner as a process. */
+    enum Jobs {
+        NONE, IN_PROCESS, CHILD_PROCESS
     }
 
-    /** @param runJobs false to leave Jobs unexecuted (measuring the operator alone) */
-    Harness(int nodes, boolean runJobs) throws Exception {
+    Harness(int nodes) throws Exception {
+        this(nodes, Jobs.IN_PROCESS);
+    }
+
+    Harness(int nodes, Jobs mode) throws Exception {
         var pg = PostgresTestServer.shared();
         settingsEnv.putAll(S3TestServer.shared().settingsEnv());
         settingsEnv.putAll(pg.settingsEnv(pg.newEmptyDatabase()));
@@ -74,10 +76,10 @@ final class Harness implements AutoCloseable {
         Path tmp = Files.createTempDirectory("castiron-e2e-pods");
         Map<String, String> image = Map.of(PythonSettings.PYTHONPATH, examples.resolve("python").toString(),
                 "TMPDIR", tmp.toString());
-        Supplier<Runner> runners = () -> new Runner(new Runner.Options(Retry.DEFAULT,
-                PythonSettings.from(image, List.of()), tmp, Runner.Options.DEFAULT_STATUS_INTERVAL, () -> client));
-        jobs = new JobStandIn(client, runners, image, nodes);
-        if (runJobs) {
+        Supplier<Pods.Pod> containers = mode == Jobs.CHILD_PROCESS ? Pods.childProcess(image, tmp, cluster.url())
+                : Pods.inProcess(image, tmp, client);
+        jobs = new JobStandIn(client, containers, image, nodes);
+        if (mode != Jobs.NONE) {
             jobs.start();
         }
     }

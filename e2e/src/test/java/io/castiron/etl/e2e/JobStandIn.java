@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.castiron.etl.contract.RunnerExitCodes;
-import io.castiron.etl.runner.Runner;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -30,7 +29,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Stands in for the cluster's Job controller, kubelet and garbage collector, and nothing else. For each Job the operator creates it
- * runs the runner (in-process, isolated by its own environment map and {@link Runner} instance) with exactly the
+ * runs the runner (in this JVM or as its own process, see {@link Pods}) with exactly the
  * Job container's environment, resolving {@code secretKeyRef}s from the Secrets in the mock API; then it writes
  * the Job status the Job controller would: Complete on exit 0; Failed with reason {@code PodFailurePolicy} on exit
  * 3 (the pod failure policy's FailJob rule); on other codes a retry, until {@code backoffLimit} is exceeded
@@ -39,10 +38,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  */
 final class JobStandIn implements AutoCloseable {
     private final KubernetesClient client;
-    private final Supplier<Runner> runners;
+    private final Supplier<Pods.Pod> containers;
     private final Map<String, String> podEnvironment;
     private final ExecutorService pods;
-    private final Map<String, Runner> running = new ConcurrentHashMap<>();
+    private final Map<String, Pods.Pod> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> deleted = new ConcurrentHashMap<>();
     private final Map<String, Secret> secrets = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
@@ -54,9 +53,9 @@ final class JobStandIn implements AutoCloseable {
      * @param podEnvironment what the runner image adds to every pod (e.g. where its Python processors live)
      * @param nodes          how many pods may run at once (the cluster's capacity)
      */
-    JobStandIn(KubernetesClient client, Supplier<Runner> runners, Map<String, String> podEnvironment, int nodes) {
+    JobStandIn(KubernetesClient client, Supplier<Pods.Pod> containers, Map<String, String> podEnvironment, int nodes) {
         this.client = client;
-        this.runners = runners;
+        this.containers = containers;
         this.podEnvironment = podEnvironment;
         this.pods = Executors.newFixedThreadPool(nodes);
     }
@@ -69,7 +68,7 @@ final class JobStandIn implements AutoCloseable {
                 pods.submit(() -> {
                     try {
                         execute(job);
-                    } catch (RuntimeException e) {
+                    } catch (Exception e) {
                         // A pod that cannot start: the Job stays active, as in a cluster; say why.
                         System.err.println("Job stand-in: Job " + job.getMetadata().getName() + ": " + e);
                         e.printStackTrace();
@@ -112,9 +111,9 @@ final class JobStandIn implements AutoCloseable {
     private void stop(Job job) {
         String name = job.getMetadata().getName();
         deleted.put(name, true);
-        Runner runner = running.get(name);
-        if (runner != null) {
-            runner.requestStop();
+        Pods.Pod pod = running.get(name);
+        if (pod != null) {
+            pod.stop();
         } else {
             letGo(name);
         }
@@ -135,7 +134,7 @@ final class JobStandIn implements AutoCloseable {
         }
     }
 
-    private void execute(Job job) {
+    private void execute(Job job) throws Exception {
         String name = job.getMetadata().getName();
         int backoffLimit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
         int failures = 0;
@@ -146,13 +145,13 @@ final class JobStandIn implements AutoCloseable {
             try {
                 writeStatus(name, new JobStatusBuilder().withActive(1).withFailed(failures)
                         .withStartTime(java.time.Instant.now().toString()).build());
-                Runner runner = runners.get();
-                running.put(name, runner);
+                Pods.Pod pod = containers.get();
+                running.put(name, pod);
                 if (deleted.containsKey(name)) {
                     break; // deleted before its container started (stop() saw no runner, or will see this one)
                 }
                 long began = System.nanoTime();
-                code = runner.run(environment(job));
+                code = pod.run(environment(job));
                 System.out.printf("Job stand-in: Job %s: runner exit %d after %d ms%n", name, code,
                         (System.nanoTime() - began) / 1_000_000);
             } finally {
@@ -228,7 +227,7 @@ final class JobStandIn implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
-        running.values().forEach(Runner::requestStop);
+        running.values().forEach(Pods.Pod::stop);
         pods.shutdownNow();
         pods.awaitTermination(20, TimeUnit.SECONDS);
     }

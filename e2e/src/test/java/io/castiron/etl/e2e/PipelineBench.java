@@ -33,8 +33,10 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
  */
 class PipelineBench {
     private static final int FILES = Integer.getInteger("bench.files", 500);
+    /** Files for the pipeline with the runner as its own process (a JVM start each): {@code -Dbench.child.files}. */
+    private static final int CHILD_FILES = Integer.getInteger("bench.child.files", 100);
     /** Which figures to take, {@code -Dbench.parts=claims,heap}; all by default. */
-    private static final Set<String> PARTS = Set.of(System.getProperty("bench.parts", "floor,pipeline,claims,heap")
+    private static final Set<String> PARTS = Set.of(System.getProperty("bench.parts", "floor,pipeline,child,claims,heap")
             .split(","));
     private static final Duration LONG = Duration.ofMinutes(30);
 
@@ -43,7 +45,9 @@ class PipelineBench {
         System.out.printf("%nCast-Iron ETL benchmark, %d files, %d cores%n", FILES,
                 Runtime.getRuntime().availableProcessors());
         double floor = PARTS.contains("floor") ? s3Floor() : Double.NaN;
-        double pipeline = PARTS.contains("pipeline") ? pipelineThroughput(floor) : Double.NaN;
+        double pipeline = PARTS.contains("pipeline") ? pipelineThroughput(Harness.Jobs.IN_PROCESS, FILES) : Double.NaN;
+        double child = PARTS.contains("child") ? pipelineThroughput(Harness.Jobs.CHILD_PROCESS, CHILD_FILES)
+                : Double.NaN;
         if (PARTS.contains("claims")) {
             operatorClaimRate();
         }
@@ -51,12 +55,13 @@ class PipelineBench {
             operatorHeapWith10kFiles();
         }
         System.out.printf("runner fixed overhead: see make bench-runner (child process per run)%n");
-        System.out.printf("pipeline/floor = %.2f%n%n", pipeline / floor);
+        System.out.printf("pipeline/floor = %.2f (runner in-process), %.2f (runner as a process)%n%n",
+                pipeline / floor, child / floor);
     }
 
     /** The same S3 server's rate for what one file needs: two moves (inbox -> processing -> archive). */
     private double s3Floor() throws Exception {
-        try (Harness h = new Harness(1, false)) {
+        try (Harness h = new Harness(1, Harness.Jobs.NONE)) {
             String bucket = "bench-floor";
             h.store.ensureBucket(bucket);
             byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
@@ -74,25 +79,28 @@ class PipelineBench {
         }
     }
 
-    /** Drop -> archived through operator, Job stand-in and in-process runner, no-op shell processor. */
-    private double pipelineThroughput(double floor) throws Exception {
-        try (Harness h = new Harness(8)) {
+    /** Drop -> archived through operator, Job stand-in and runner (in this JVM or as a process), no-op processor. */
+    private double pipelineThroughput(Harness.Jobs mode, int files) throws Exception {
+        String how = mode == Harness.Jobs.IN_PROCESS ? "runner in-process" : "runner as a process, as the image starts it";
+        try (Harness h = new Harness(8, mode)) {
             var p = h.install("bench", "noop.toml", Harness.shellPipeline(".csv", "true",
                     "max_concurrent_jobs = 8\npoll_interval = \"500ms\""));
             Map<String, Instant> dropped = new ConcurrentHashMap<>();
             byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
             Duration operatorCpu0 = h.operator.cpuTime();
             long testCpu0 = processCpuNanos();
+            long childCpu0 = childrenCpuNanos();
             long t0 = System.nanoTime();
-            for (int i = 0; i < FILES; i++) {
+            for (int i = 0; i < files; i++) {
                 String name = String.format("b%05d.csv", i);
                 dropped.put(name, Instant.now());
                 h.drop(p.bucket(), p.key("01_inbox", name), body);
             }
-            h.awaitAllFinal(p.name(), FILES, LONG);
+            h.awaitAllFinal(p.name(), files, LONG);
             double elapsed = seconds(t0);
             double operatorCpu = h.operator.cpuTime().minus(operatorCpu0).toNanos() / 1e6;
             double testCpu = (processCpuNanos() - testCpu0) / 1e6;
+            double childCpu = (childrenCpuNanos() - childCpu0) / 1e6;
             List<Long> latencies = new ArrayList<>();
             for (EtlFile f : h.files(p.name())) {
                 if (Harness.phase(f) == FilePhase.Succeeded && f.getStatus().getCompletionTime() != null) {
@@ -101,27 +109,32 @@ class PipelineBench {
                 }
             }
             Collections.sort(latencies);
-            double rate = FILES / elapsed;
-            System.out.printf("pipeline: %d files in %.1f s = %.2f files/s (8 Jobs at once, runner in-process)%n",
-                    FILES, elapsed, rate);
+            double rate = files / elapsed;
+            System.out.printf("pipeline: %d files in %.1f s = %.2f files/s (8 Jobs at once, %s)%n",
+                    files, elapsed, rate, how);
             System.out.printf("drop -> archived latency: p50 %d ms, p95 %d ms%n", percentile(latencies, 50),
                     percentile(latencies, 95));
-            System.out.printf("pipeline CPU per file: operator %.1f ms; runners, test servers and Job stand-in "
-                    + "(one JVM) %.1f ms%n", operatorCpu / FILES, testCpu / FILES);
-            printApiLoad(h, 1);
+            if (mode == Harness.Jobs.IN_PROCESS) {
+                System.out.printf("pipeline CPU per file: operator %.1f ms; runners, test servers and Job stand-in "
+                        + "(one JVM) %.1f ms%n", operatorCpu / files, testCpu / files);
+            } else {
+                System.out.printf("pipeline CPU per file: operator %.1f ms; runner processes %.1f ms; test servers "
+                        + "and Job stand-in %.1f ms%n", operatorCpu / files, childCpu / files, testCpu / files);
+            }
+            printApiLoad(h, files);
             return rate;
         }
     }
 
     /** The operator alone: files already in the inbox, Jobs never run; pipeline created -> every Job created. */
     private void operatorClaimRate() throws Exception {
-        try (Harness h = new Harness(1, false)) {
+        try (Harness h = new Harness(1, Harness.Jobs.NONE)) {
             var jobs = countJobs(h);
             // A fresh JVM spends its first thousands of files compiling (most of its CPU then goes to the JIT):
             // the first batch shows the cold figure, the second the steady state of a long-running operator.
             claimBatch(h, jobs, "cold", "claims-cold");
             claimBatch(h, jobs, "warm", "claims-warm");
-            printApiLoad(h, 2);
+            printApiLoad(h, 2 * FILES);
         }
     }
 
@@ -170,13 +183,25 @@ class PipelineBench {
         return jobs;
     }
 
+    /** CPU of this JVM's child processes that have exited and been waited for (the runner processes). */
+    private static long childrenCpuNanos() {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     private static long processCpuNanos() {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** 10,000 EtlFiles in the operator's caches, then a full GC: used heap. */
     private void operatorHeapWith10kFiles() throws Exception {
-        try (Harness h = new Harness(1, false)) {
+        try (Harness h = new Harness(1, Harness.Jobs.NONE)) {
             var files = h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE);
             for (int i = 0; i < 10_000; i++) {
                 var f = new EtlFile();
@@ -205,16 +230,16 @@ class PipelineBench {
 
     /**
      * What the mock API server was asked, by the operator and by the harness (the Job stand-in, the runners'
-     * progress patches, the bench's own polling), per file of {@code batches} batches of FILES.
+     * progress patches, the bench's own polling), per file of the {@code files} the run had.
      */
-    private static void printApiLoad(Harness h, int batches) {
+    private static void printApiLoad(Harness h, int files) {
         Map<String, Long> counts = h.cluster.requestCounts();
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("API requests: %.1f per file, mock API server CPU %.2f ms per request%s:%n",
-                (double) total / (batches * FILES), h.cluster.cpuTime().toNanos() / 1e6 / total,
+                (double) total / files, h.cluster.cpuTime().toNanos() / 1e6 / total,
                 h.cluster.indexed() ? "" : " (its name index was off: every lookup scanned all objects)");
         counts.forEach((request, n) -> {
-            if (n >= FILES / 5) {
+            if (n >= files / 5) {
                 System.out.printf("API   %-40s %6d%n", request, n);
             }
         });

@@ -1,0 +1,120 @@
+package io.castiron.etl.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.castiron.etl.contract.JobContract;
+import io.castiron.etl.runner.Retry;
+import io.castiron.etl.runner.Runner;
+import io.castiron.etl.runner.processor.PythonSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** How the Job stand-in runs a Job's container: the runner in this JVM, or the packaged runner as its own process. */
+final class Pods {
+    private Pods() {
+    }
+
+    /** One container run: {@link #run} blocks until it exits; {@link #stop} is the pod's SIGTERM. */
+    interface Pod {
+        int run(Map<String, String> env) throws Exception;
+
+        void stop();
+    }
+
+    /** The runner called in this JVM, isolated by its own environment map and {@link Runner} instance. */
+    static Supplier<Pod> inProcess(Map<String, String> image, Path tmp, KubernetesClient client) {
+        return () -> {
+            var runner = new Runner(new Runner.Options(Retry.DEFAULT, PythonSettings.from(image, List.of()), tmp,
+                    Runner.Options.DEFAULT_STATUS_INTERVAL, () -> client));
+            return new Pod() {
+                @Override
+                public int run(Map<String, String> env) {
+                    return runner.run(env);
+                }
+
+                @Override
+                public void stop() {
+                    runner.requestStop();
+                }
+            };
+        };
+    }
+
+    /**
+     * The packaged runner started as the image starts it: its start script ({@code runner/bin/castiron-runner}, the
+     * image's entrypoint, with its JVM options and a class-data archive recorded first, as the image build does), a
+     * pod's environment only (nothing inherited from this JVM), the API server reached as from a pod.
+     */
+    static Supplier<Pod> childProcess(Map<String, String> image, Path tmp, String apiServerUrl) throws Exception {
+        Path script = Path.of(System.getProperty("castiron.runner.script", "../runner/bin/castiron-runner"));
+        Path jar = Path.of(System.getProperty("castiron.runner.jar", "../runner/target/castiron-etl-runner.jar"))
+                .toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the runner first (make build)");
+        }
+        // The image's /opt/castiron: runner/ (the jar) and runner/lib/ (its dependencies).
+        Path home = Files.createDirectories(tmp.resolve("opt-castiron"));
+        Path runnerDir = Files.createDirectories(home.resolve("runner"));
+        Files.createSymbolicLink(runnerDir.resolve(jar.getFileName()), jar);
+        Files.createSymbolicLink(runnerDir.resolve("lib"), jar.resolveSibling("lib"));
+        Map<String, String> pod = new HashMap<>(image);
+        pod.put("PATH", System.getenv("PATH"));
+        pod.put("HOME", tmp.toString());
+        pod.put("JAVA_HOME", System.getProperty("java.home"));
+        pod.put("CASTIRON_HOME", home.toString());
+        // What a pod has to reach the API server: the in-cluster variable, here pointed at the mock, and a token.
+        pod.put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
+        pod.put("KUBERNETES_MASTER", apiServerUrl);
+        pod.put("KUBERNETES_AUTH_TOKEN", "e2e-runner");
+        pod.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        Path logs = Files.createDirectories(Path.of(System.getProperty("castiron.logs.dir", "target/e2e-logs"))
+                .resolve("pods"));
+        start(script, pod, List.of("cds-training"), logs.resolve("cds-training.log"), 300);
+        return () -> new Pod() {
+            private volatile Process process;
+
+            @Override
+            public int run(Map<String, String> env) throws Exception {
+                var all = new HashMap<>(pod);
+                all.putAll(env);
+                String job = env.getOrDefault(JobContract.ETLFILE_NAME, "job-" + System.nanoTime());
+                process = startProcess(script, all, List.of(), logs.resolve(job + ".log"));
+                return process.waitFor();
+            }
+
+            @Override
+            public void stop() {
+                Process p = process;
+                if (p != null) {
+                    p.destroy();
+                }
+            }
+        };
+    }
+
+    private static void start(Path script, Map<String, String> env, List<String> args, Path log, int seconds)
+            throws Exception {
+        Process p = startProcess(script, env, args, log);
+        if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(script + " " + args + " failed; see " + log);
+        }
+    }
+
+    private static Process startProcess(Path script, Map<String, String> env, List<String> args, Path log)
+            throws IOException {
+        var command = new ArrayList<>(List.of("sh", script.toString()));
+        command.addAll(args);
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+}
