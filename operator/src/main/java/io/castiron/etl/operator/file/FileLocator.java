@@ -22,6 +22,19 @@ public class FileLocator {
     @Inject
     ObjectStore store;
 
+    /**
+     * Looks where a finished Job left the file: a succeeded Job's runner completed its move, so the archive is
+     * asked first (one lookup instead of a miss in processing and then a hit).
+     */
+    public Location locateAfterSuccess(EtlFile file, StageLayout layout) {
+        Optional<String> archive = layout.archiveKey(file.getMetadata().getUid(), file.getSpec().getOriginalName());
+        if (archive.isPresent() && store.exists(layout.bucket(), archive.get())) {
+            return new Location(Stage.ARCHIVE, archive.get());
+        }
+        return locate(file, layout);
+    }
+
+    /** Processing first: a file caught between the copy and the delete of a move counts as not yet moved. */
     public Location locate(EtlFile file, StageLayout layout) {
         String id = file.getMetadata().getUid();
         String name = file.getSpec().getOriginalName();

@@ -55,7 +55,7 @@ public class JobObserver {
     }
 
     private FilePhase succeeded(Context<EtlFile> context, EtlFile file, StageLayout layout, int attempts) {
-        var where = locator.locate(file, layout);
+        var where = locator.locateAfterSuccess(file, layout);
         writer.transition(context, file, FilePhase.Succeeded, "Processed", null, s -> {
             s.setAttempts(attempts);
             if (where.key() != null) {
