@@ -50,7 +50,7 @@ class RunnerOverheadBench {
     @Test
     void runnerFixedOverhead(S3TestServer s3, PostgresTestServer pg, KafkaTestServer kafka) throws Exception {
         var harness = new RunnerHarness(s3, pg, kafka);
-        Path home = installLikeTheImage();
+        Path home = installLikeTheImage(temp);
         var variants = new LinkedHashMap<String, Map<String, String>>();
         String options = System.getProperty("bench.java.options");
         var trainings = new ArrayList<String>();
@@ -84,7 +84,7 @@ class RunnerOverheadBench {
                 var builder = new ProcessBuilder(warmUp ? List.of("sh", "-x", START_SCRIPT.toString())
                         : List.of("sh", START_SCRIPT.toString())).redirectErrorStream(true)
                         .redirectOutput(marks.resolve("runner.log").toFile());
-                Map<String, String> env = podEnvironment(builder, home);
+                Map<String, String> env = podEnvironment(builder, home, temp);
                 // as in a pod; the no-op processor reports no progress, so nothing is sent there
                 env.put(EtlFileStatusPatcher.IN_CLUSTER_VARIABLE, "127.0.0.1");
                 env.put("KUBERNETES_SERVICE_PORT", "1");
@@ -124,7 +124,7 @@ class RunnerOverheadBench {
     }
 
     /** What a pod gives the runner besides the Job's variables; nothing of the developer's shell. */
-    private Map<String, String> podEnvironment(ProcessBuilder builder, Path home) {
+    static Map<String, String> podEnvironment(ProcessBuilder builder, Path home, Path temp) {
         Map<String, String> env = builder.environment();
         env.clear();
         env.put("PATH", System.getenv("PATH"));
@@ -140,7 +140,7 @@ class RunnerOverheadBench {
         Path log = temp.resolve(archive.getFileName() + ".log");
         var builder = new ProcessBuilder("sh", START_SCRIPT.toString(), "cds-training").redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        podEnvironment(builder, home).putAll(variant);
+        podEnvironment(builder, home, temp).putAll(variant);
         long started = System.nanoTime();
         Process process = builder.start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -161,7 +161,7 @@ class RunnerOverheadBench {
     }
 
     /** The image's /opt/castiron: runner/ (the runner jar), runner/lib/ (its dependencies), processors/lib/ (examples). */
-    private Path installLikeTheImage() throws IOException {
+    static Path installLikeTheImage(Path temp) throws IOException {
         Path target = Path.of(System.getProperty("castiron.runner.jar", "target/castiron-etl-runner.jar"));
         assertThat(target).as("the packaged runner (mvn package)").exists();
         Path home = temp.resolve("opt-castiron");
