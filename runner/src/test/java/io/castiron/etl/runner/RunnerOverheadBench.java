@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.castiron.etl.api.v1alpha1.Processor;
+import io.castiron.etl.config.Settings;
 import io.castiron.etl.contract.RunnerExitCodes;
 import io.castiron.etl.testkit.KafkaTestServer;
 import io.castiron.etl.testkit.PostgresTestServer;
@@ -43,6 +44,7 @@ class RunnerOverheadBench {
     static final int RUNS = Integer.getInteger("bench.runs", 20);
     static final int FILE_BYTES = 1024 * 1024;
     static final Path START_SCRIPT = Path.of("bin/castiron-runner");
+    static final String TOPIC = "pizza-tracker-bench";
 
     @TempDir
     Path temp;
@@ -77,8 +79,10 @@ class RunnerOverheadBench {
             int index = 0;
             for (var variant : variants.entrySet()) {
                 Path marks = Files.createDirectories(temp.resolve("run-" + run + "-" + index++));
+                // one topic for all runs, as in a deployment: the unmeasured first run has it created
                 var file = harness.stage(Processor.shell("date +%s%N > \"$MARKS/start\"; date +%s%N > \"$MARKS/end\""),
-                        "bench-" + run + ".csv", content).with("MARKS", marks.toString());
+                        "bench-" + run + ".csv", content).with("MARKS", marks.toString())
+                        .with(Settings.KAFKA_TOPIC, TOPIC);
                 // the first run of each variant (the servers' first requests) is not measured; it shows the command
                 boolean warmUp = run == 0;
                 var builder = new ProcessBuilder(warmUp ? List.of("sh", "-x", START_SCRIPT.toString())
