@@ -36,7 +36,7 @@ convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE
 	@java -cp "core/target/classes:$$(cat core/target/runtime-classpath.txt)" io.castiron.etl.toml.ConvertCommand \
 	  "$(abspath $(TOML))" $(if $(NAME),--name "$(NAME)") $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(BUCKET),--bucket "$(BUCKET)") $(if $(PREFIX),--prefix "$(PREFIX)")
 
-.PHONY: try bench-runner bench
+.PHONY: try bench-runner cds-class-list bench
 try: ## Run a pipeline's processor on a local file, no servers or cluster: make try TOML=examples/csv/pipeline.toml FILE=examples/csv/weather.csv
 	@test -n "$(TOML)" -a -n "$(FILE)" || { echo "usage: make try TOML=path/to/pipeline.toml FILE=path/to/data [ETL_PYTHONPATH=dir] [CLASSPATH=my-processors.jar]" >&2; exit 2; }
 	@$(MVN) -q -pl runner -am -DskipTests package
@@ -49,6 +49,12 @@ bench-runner: ## Runner fixed overhead, started as the image starts it (median, 
 	@$(MVN) -q -pl runner -am test -Dtest=RunnerOverheadBench -Dsurefire.failIfNoSpecifiedTests=false \
 	  $(if $(RUNS),-Dbench.runs=$(RUNS)) $(if $(JAVA_OPTIONS),-Dbench.java.options="$(JAVA_OPTIONS)") 2>&1 \
 	  | sed -n '/^runner fixed overhead/,/^$$/p' | grep . || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }
+
+cds-class-list: ## Rewrite the classes the runner image's class-data archive loads beyond its closed-port training run, from runs against the test servers
+	@$(MVN) -q -pl runner -am -DskipTests package
+	@$(MVN) -q -pl runner -am test -Dtest=CdsClassListWriter -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dcds.class.list=$(CURDIR)/runner/src/main/resources/io/castiron/etl/runner/cds-classes.txt 2>&1 \
+	  | grep '^wrote ' || { echo "cds-class-list failed: see runner/target/surefire-reports" >&2; exit 1; }
 
 bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [CHILD_N=100] [PARTS=floor,pipeline,child,claims,heap]
 	@$(MVN) -q -DskipTests install

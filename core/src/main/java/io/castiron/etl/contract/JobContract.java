@@ -1,5 +1,6 @@
 package io.castiron.etl.contract;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,7 +43,13 @@ public record JobContract(
     public static final String PROCESSING_KEY = "ETL_PROCESSING_KEY";
     public static final String ORIGINAL_NAME = "ETL_ORIGINAL_NAME";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Writes the JSON variables (the operator); the runner reads them with {@link ContractJson} and never makes
+     * this mapper (a holder class: its start-up is no part of a Job's).
+     */
+    private static final class Writer {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     /** The contract for one file of a pipeline. */
     public static JobContract of(String fileId, String etlFileName, String namespace, String pipeline,
@@ -82,9 +89,9 @@ public record JobContract(
                 required(env, PIPELINE),
                 required(env, BUCKET),
                 env.getOrDefault(PREFIX, ""),
-                fromJson(env, STAGES_JSON, Stages.class),
+                fromJson(env, STAGES_JSON, "Stages", ContractJson::stages),
                 Boolean.parseBoolean(env.getOrDefault(SAVE_ERROR_LOG, "false")),
-                fromJson(env, PROCESSOR_JSON, Processor.class),
+                fromJson(env, PROCESSOR_JSON, "Processor", ContractJson::processor),
                 required(env, PROCESSING_KEY),
                 required(env, ORIGINAL_NAME));
         if (contract.processor().kindsSet().size() != 1) {
@@ -107,23 +114,27 @@ public record JobContract(
         return value;
     }
 
-    private static <T> T fromJson(Map<String, String> env, String name, Class<T> type) {
+    private interface JsonReader<T> {
+        T read(String json) throws IOException;
+    }
+
+    private static <T> T fromJson(Map<String, String> env, String name, String type, JsonReader<T> reader) {
         String text = required(env, name);
         try {
-            T value = JSON.readValue(text, type);
+            T value = reader.read(text);
             if (value == null) {
                 throw new ContractException(name, "is JSON null");
             }
             return value;
-        } catch (JsonProcessingException e) {
-            throw new ContractException(name, "is not valid JSON for " + type.getSimpleName() + ": "
-                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            String problem = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+            throw new ContractException(name, "is not valid JSON for " + type + ": " + problem);
         }
     }
 
     private static String toJson(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Writer.JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + value, e);
         }

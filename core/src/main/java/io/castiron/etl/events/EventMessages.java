@@ -1,50 +1,65 @@
 package io.castiron.etl.events;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 
-/** The JSON of the topic's two message types, field for field as the original sent them. */
+/**
+ * The JSON of the topic's two message types, field for field as the original sent them. Written with Jackson's
+ * streaming generator: an ObjectMapper's start-up would be part of every runner's.
+ */
 final class EventMessages {
     static final String TYPE = "type";
     static final String JOB_ID = "job_id";
     static final String JOB_CREATED = "job_created";
     static final String JOB_UPDATE = "job_update";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private EventMessages() {
     }
 
     static String jobCreated(String jobId, String filename, String handler, String uploader) {
-        var message = message(JOB_CREATED, jobId);
-        message.put("filename", filename);
-        message.put("handler", handler);
-        message.put("uploader", uploader);
-        return write(message);
+        return write(JOB_CREATED, jobId, json -> {
+            json.writeStringField("filename", filename);
+            json.writeStringField("handler", handler);
+            json.writeStringField("uploader", uploader);
+        });
     }
 
-    /** A job_update with one field ({@code status}, {@code progress}, {@code task} or {@code committed}). */
-    static String jobUpdate(String jobId, String field, Object value) {
-        var message = message(JOB_UPDATE, jobId);
-        message.put(field, value);
-        return write(message);
+    /** A job_update with one field ({@code status}, {@code task}). */
+    static String jobUpdate(String jobId, String field, String value) {
+        return write(JOB_UPDATE, jobId, json -> json.writeStringField(field, value));
     }
 
-    private static Map<String, Object> message(String type, String jobId) {
-        var message = new LinkedHashMap<String, Object>();
-        message.put(TYPE, type);
-        message.put(JOB_ID, jobId);
-        return message;
+    /** A job_update with one field ({@code progress}). */
+    static String jobUpdate(String jobId, String field, double value) {
+        return write(JOB_UPDATE, jobId, json -> json.writeNumberField(field, value));
     }
 
-    private static String write(Map<String, Object> message) {
-        try {
-            return JSON.writeValueAsString(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write event " + message + " as JSON", e);
+    /** A job_update with one field ({@code committed}). */
+    static String jobUpdate(String jobId, String field, long value) {
+        return write(JOB_UPDATE, jobId, json -> json.writeNumberField(field, value));
+    }
+
+    private interface Fields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static String write(String type, String jobId, Fields fields) {
+        var text = new StringWriter(128);
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            json.writeStartObject();
+            json.writeStringField(TYPE, type);
+            json.writeStringField(JOB_ID, jobId);
+            fields.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a " + type + " event of job " + jobId + " as JSON", e);
         }
+        return text.toString();
     }
 }

@@ -41,8 +41,6 @@ public record FileStatusRecord(
         Instant startedDt,
         Instant finishedDt) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public FileStatusRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(bucketName, "bucketName");
@@ -57,6 +55,9 @@ public record FileStatusRecord(
     }
 
     public static final class Builder {
+        /** Only a new row's metadata is written; a runner, which reads rows, never makes this mapper. */
+        private static final ObjectMapper JSON = new ObjectMapper();
+
         private final UUID id;
         private final String bucketName;
         private final String fileName;

@@ -13,9 +13,11 @@ import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.events.JobStatus;
 
 /**
- * Creates the real publisher on its own thread, so that the Kafka client's start-up (a good half second of class
- * loading) overlaps the runner's S3 and PostgreSQL steps instead of delaying the processor. Calls are queued in
- * order and handed over once it exists; like every publisher, it never blocks the caller.
+ * Creates the real publisher on its own thread when the first event comes (a run's Processing status, once S3 and
+ * PostgreSQL have answered), so that the Kafka client's start-up (a few tenths of a second of CPU on two threads)
+ * overlaps the download and the processor instead of competing with the runner's first requests for the pod's
+ * cores. Calls are queued in order and handed over once it exists; like every publisher, it never blocks the
+ * caller. A run with no event (a retried Job whose file is already done) never starts it.
  */
 final class BackgroundEventPublisher implements EventPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundEventPublisher.class);
@@ -26,23 +28,30 @@ final class BackgroundEventPublisher implements EventPublisher {
         t.setDaemon(true);
         return t;
     });
+    private final Supplier<EventPublisher> factory;
+    private boolean started;
     private EventPublisher delegate;
 
     BackgroundEventPublisher(Supplier<EventPublisher> factory) {
-        thread.execute(() -> {
-            try {
-                delegate = factory.get();
-            } catch (RuntimeException e) {
-                LOG.warn("cannot create the event publisher; events of this run are dropped: {}", e.toString());
-                delegate = EventPublisher.disabled();
-            }
-        });
+        this.factory = factory;
     }
 
-    private void later(Consumer<EventPublisher> call) {
-        if (!thread.isShutdown()) {
-            thread.execute(() -> call.accept(delegate));
+    private synchronized void later(Consumer<EventPublisher> call) {
+        if (thread.isShutdown()) {
+            return;
         }
+        if (!started) {
+            started = true;
+            thread.execute(() -> {
+                try {
+                    delegate = factory.get();
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot create the event publisher; events of this run are dropped: {}", e.toString());
+                    delegate = EventPublisher.disabled();
+                }
+            });
+        }
+        thread.execute(() -> call.accept(delegate));
     }
 
     @Override
@@ -70,11 +79,15 @@ final class BackgroundEventPublisher implements EventPublisher {
         later(p -> p.committed(jobId, committed));
     }
 
-    /** Hands over what is queued and closes the real publisher (which flushes within its own bound). */
+    /** Hands over what is queued and closes the real publisher (which flushes within its own bound), if started. */
     @Override
     public void close() {
-        later(EventPublisher::close);
-        thread.shutdown();
+        synchronized (this) {
+            if (started) {
+                later(EventPublisher::close);
+            }
+            thread.shutdown();
+        }
         try {
             if (!thread.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 LOG.warn("events not handed to the publisher within {} s are dropped", CLOSE_TIMEOUT_SECONDS);

@@ -26,7 +26,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  */
 final class EtlFileStatusPatcher {
     private static final Logger LOG = LoggerFactory.getLogger(EtlFileStatusPatcher.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Set in every pod by Kubernetes: the runner patches status only when it runs in a cluster. */
     static final String IN_CLUSTER_VARIABLE = "KUBERNETES_SERVICE_HOST";
 
@@ -35,6 +34,11 @@ final class EtlFileStatusPatcher {
     private final String name;
     private final AtomicBoolean warned = new AtomicBoolean();
     private KubernetesClient client;
+
+    /** Made with the client, on the first patch: a run that reports no progress never makes a mapper. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     EtlFileStatusPatcher(Supplier<KubernetesClient> clientFactory, String namespace, String name) {
         this.clientFactory = clientFactory;
@@ -77,8 +81,9 @@ final class EtlFileStatusPatcher {
             return;
         }
         try {
+            String patch = Json.MAPPER.writeValueAsString(Map.of("status", status));
             client().resources(EtlFile.class).inNamespace(namespace).withName(name).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(Map.of("status", status)));
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         } catch (JsonProcessingException | RuntimeException e) {
             if (warned.compareAndSet(false, true)) {
                 LOG.warn("cannot patch the status of EtlFile {}/{} with progress (further failures at DEBUG): {}",
