@@ -19,6 +19,8 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.testkit.KafkaTestServer;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /** Whole lifecycles, file by file, through the packaged operator and the real runner (issue 5, scenarios 1-4, 6, 7). */
 class EndToEndTest {
@@ -123,11 +125,9 @@ class EndToEndTest {
         h.drop(bucket, folder + "/01_inbox/long.csv", csv(1).getBytes(StandardCharsets.UTF_8));
         await().atMost(WAIT).until(() -> h.files(name).stream().anyMatch(f -> phase(f) == FilePhase.Running));
         EtlFile f = h.files(name).get(0);
+        // As `kubectl patch --type merge` does it: no resourceVersion, so the operator's status writes cannot conflict.
         h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE).withName(f.getMetadata().getName())
-                .edit(e -> {
-                    e.getSpec().setCancel(true);
-                    return e;
-                });
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
         h.awaitAllFinal(name, 1);
         String id = f.getStatus().getFileId();
         assertThat(phase(h.files(name).get(0))).isEqualTo(FilePhase.Canceled);

@@ -2,6 +2,7 @@ package io.castiron.etl.operator.file;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -33,6 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 public class EtlFileReconciler implements Reconciler<EtlFile> {
     public static final String NAME = "etlfile";
     private static final Duration WAIT_FOR_PIPELINE = Duration.ofSeconds(30);
+    private static final Duration AGAIN = Duration.ofMillis(10);
 
     @Inject
     Stager stager;
@@ -97,7 +99,24 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
             case Queued, Running -> observer.observe(context, file, layout, job);
             default -> phase;
         };
-        return after.isFinal() ? afterFinal() : UpdateControl.noUpdate();
+        if (after.isFinal()) {
+            return afterFinal();
+        }
+        return changedMeanwhile(file, context) ? UpdateControl.<EtlFile>noUpdate().rescheduleAfter(AGAIN)
+                : UpdateControl.noUpdate();
+    }
+
+    /**
+     * Whether someone changed the spec or asked to cancel while this reconcile ran. The operator SDK (5.3) drops the
+     * event of a change that lands while our own status write is in flight (java-operator-sdk#3398), so a cancel
+     * right after a phase change would wait for some later event. The write's answer, which the SDK caches, holds
+     * that change: compare the file as it is now with the one this reconcile read.
+     */
+    private static boolean changedMeanwhile(EtlFile reconciled, Context<EtlFile> context) {
+        return context.getPrimaryCache().get(ResourceID.fromResource(reconciled))
+                .map(now -> !Objects.equals(now.getMetadata().getGeneration(), reconciled.getMetadata().getGeneration())
+                        || now.isCancelRequested() != reconciled.isCancelRequested())
+                .orElse(false);
     }
 
     /** Our own status patch does not trigger a reconcile; come back so retention gets scheduled. */
