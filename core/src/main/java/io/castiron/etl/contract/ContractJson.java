@@ -81,10 +81,8 @@ final class ContractJson {
             case "workerSetupMethod" -> python.setWorkerSetupMethod(string(value, field));
             case "supportsMetadata" -> python.setSupportsMetadata(bool(value, field));
             case "supportsPizzaTracker" -> python.setSupportsPizzaTracker(bool(value, field));
-            case "staticKwargs" -> staticKwargs(value, field, python.getStaticKwargs());
-            case "environmentKwargs" -> environmentKwargs(value, field, python.getEnvironmentKwargs());
             default -> {
-                return false;
+                return kwargs(field, value, python.getStaticKwargs(), python.getEnvironmentKwargs());
             }
         }
         return true;
@@ -93,8 +91,25 @@ final class ContractJson {
     private static boolean java(JavaProcessor java, String field, JsonParser value) throws IOException {
         switch (field) {
             case "className" -> java.setClassName(string(value, field));
-            case "staticKwargs" -> staticKwargs(value, field, java.getStaticKwargs());
-            case "environmentKwargs" -> environmentKwargs(value, field, java.getEnvironmentKwargs());
+            default -> {
+                return kwargs(field, value, java.getStaticKwargs(), java.getEnvironmentKwargs());
+            }
+        }
+        return true;
+    }
+
+    /** The kwargs fields Python and Java processors share; false for any other field. */
+    private static boolean kwargs(String field, JsonParser value, Map<String, JsonNode> staticKwargs,
+            Map<String, String> environmentKwargs) throws IOException {
+        switch (field) {
+            case "staticKwargs" -> object(value, field, staticKwargs, (into, name, v) -> {
+                into.put(name, node(v));
+                return true;
+            });
+            case "environmentKwargs" -> object(value, field, environmentKwargs, (into, name, v) -> {
+                into.put(name, string(v, field + "." + name));
+                return true;
+            });
             default -> {
                 return false;
             }
@@ -154,42 +169,14 @@ final class ContractJson {
         };
     }
 
-    private static void staticKwargs(JsonParser parser, String name, Map<String, JsonNode> into) throws IOException {
-        if (parser.currentToken() == JsonToken.VALUE_NULL) {
-            return;
-        }
-        expect(parser, JsonToken.START_OBJECT, name, "an object");
-        String field;
-        while ((field = parser.nextFieldName()) != null) {
-            parser.nextToken();
-            into.put(field, node(parser));
-        }
-    }
-
-    private static void environmentKwargs(JsonParser parser, String name, Map<String, String> into)
-            throws IOException {
-        if (parser.currentToken() == JsonToken.VALUE_NULL) {
-            return;
-        }
-        expect(parser, JsonToken.START_OBJECT, name, "an object");
-        String field;
-        while ((field = parser.nextFieldName()) != null) {
-            parser.nextToken();
-            into.put(field, string(parser, name + "." + field));
-        }
-    }
-
     /** Any JSON value as the tree node an ObjectMapper reads it as. */
     private static JsonNode node(JsonParser parser) throws IOException {
         switch (parser.currentToken()) {
             case START_OBJECT -> {
-                ObjectNode object = NODES.objectNode();
-                String field;
-                while ((field = parser.nextFieldName()) != null) {
-                    parser.nextToken();
-                    object.set(field, node(parser));
-                }
-                return object;
+                return object(parser, "object", NODES.objectNode(), (object, field, value) -> {
+                    object.set(field, node(value));
+                    return true;
+                });
             }
             case START_ARRAY -> {
                 ArrayNode array = NODES.arrayNode();

@@ -61,7 +61,7 @@ class ChaosTest {
             // A file caught between its move to processing and its row insert: EtlFile claimed, object staged.
             var caught = new EtlFile();
             caught.setMetadata(new ObjectMetaBuilder().withName("caught-mid-staging").withNamespace(MockCluster.NAMESPACE)
-                    .withLabels(Map.of("etl.castiron.io/pipeline", name)).build());
+                    .withLabels(Map.of(Harness.PIPELINE_LABEL, name)).build());
             caught.getSpec().setPipeline(name);
             caught.getSpec().setBucket(bucket);
             caught.getSpec().setInboxKey(folder + "/01_inbox/caught.csv");

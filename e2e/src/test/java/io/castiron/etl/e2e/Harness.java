@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
@@ -25,6 +26,7 @@ import io.castiron.etl.testkit.PostgresTestServer;
 import io.castiron.etl.testkit.S3TestServer;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 
 /**
  * One whole installation, minus the cluster: the in-process S3, PostgreSQL and Kafka servers, the mock API server,
@@ -32,6 +34,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 final class Harness implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(90);
+    /** The operator's label naming a file's pipeline (its Labels.PIPELINE; the operator is another process here). */
+    static final String PIPELINE_LABEL = EtlPipeline.GROUP + "/pipeline";
 
     final Map<String, String> settingsEnv = new HashMap<>();
     final Settings settings;
@@ -164,7 +168,7 @@ final class Harness implements AutoCloseable {
 
     List<EtlFile> files(String pipeline) {
         return client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE)
-                .withLabel("etl.castiron.io/pipeline", pipeline).list().getItems();
+                .withLabel(PIPELINE_LABEL, pipeline).list().getItems();
     }
 
     static FilePhase phase(EtlFile f) {
@@ -176,11 +180,33 @@ final class Harness implements AutoCloseable {
         awaitAllFinal(pipeline, count, WAIT);
     }
 
+    /**
+     * Waits until the pipeline has exactly {@code count} EtlFiles, all in a final phase. Follows them with a watch:
+     * listing them all every half second loaded the mock API server and this JVM as much as a large run itself.
+     */
     void awaitAllFinal(String pipeline, int count, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
-            var all = files(pipeline);
-            return all.size() == count && all.stream().allMatch(f -> phase(f).isFinal());
-        });
+        Map<String, FilePhase> phases = new ConcurrentHashMap<>();
+        var handler = new ResourceEventHandler<EtlFile>() {
+            @Override
+            public void onAdd(EtlFile file) {
+                phases.put(file.getMetadata().getName(), phase(file));
+            }
+
+            @Override
+            public void onUpdate(EtlFile before, EtlFile after) {
+                onAdd(after);
+            }
+
+            @Override
+            public void onDelete(EtlFile file, boolean unknown) {
+                phases.remove(file.getMetadata().getName());
+            }
+        };
+        try (var informer = client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE)
+                .withLabel(PIPELINE_LABEL, pipeline).inform(handler)) {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(100))
+                    .until(() -> phases.size() == count && phases.values().stream().allMatch(FilePhase::isFinal));
+        }
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.castiron.etl.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,7 +98,7 @@ class PipelineBench {
                 dropped.put(name, Instant.now());
                 h.drop(p.bucket(), p.key("01_inbox", name), body);
             }
-            awaitAllFinal(h, p.name(), files);
+            h.awaitAllFinal(p.name(), files, LONG);
             double elapsed = seconds(t0);
             double operatorCpu = h.operator.cpuTime().minus(operatorCpu0).toNanos() / 1e6;
             double testCpu = (processCpuNanos() - testCpu0) / 1e6;
@@ -161,35 +163,6 @@ class PipelineBench {
                 FILES / elapsed, operatorCpu / FILES, serversCpu / FILES);
     }
 
-    /**
-     * Waits from a watch: polling a list of the pipeline's files (hundreds of objects each time) would load the mock
-     * API server and this JVM as much as the pipeline being measured.
-     */
-    private static void awaitAllFinal(Harness h, String pipeline, int files) throws Exception {
-        Set<String> finished = ConcurrentHashMap.newKeySet();
-        var handler = new ResourceEventHandler<EtlFile>() {
-            @Override
-            public void onAdd(EtlFile file) {
-                if (Harness.phase(file).isFinal()) {
-                    finished.add(file.getMetadata().getName());
-                }
-            }
-
-            @Override
-            public void onUpdate(EtlFile before, EtlFile after) {
-                onAdd(after);
-            }
-
-            @Override
-            public void onDelete(EtlFile file, boolean unknown) {
-            }
-        };
-        try (var informer = h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE)
-                .withLabel("etl.castiron.io/pipeline", pipeline).inform(handler)) {
-            await().atMost(LONG).pollInterval(Duration.ofMillis(100)).until(() -> finished.size() >= files);
-        }
-    }
-
     /** Counts Jobs from a watch: polling a list of every Job would load the mock API server itself. */
     private static AtomicInteger countJobs(Harness h) {
         var jobs = new AtomicInteger();
@@ -215,11 +188,11 @@ class PipelineBench {
     /** CPU of this JVM's child processes that have exited and been waited for (the runner processes). */
     private static long childrenCpuNanos() {
         try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // after "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14
             return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return 0;
         }
     }
@@ -235,7 +208,7 @@ class PipelineBench {
             for (int i = 0; i < 10_000; i++) {
                 var f = new EtlFile();
                 f.setMetadata(new ObjectMetaBuilder().withName(String.format("cached-%05d", i))
-                        .withLabels(Map.of("etl.castiron.io/pipeline", "absent")).build());
+                        .withLabels(Map.of(Harness.PIPELINE_LABEL, "absent")).build());
                 f.getSpec().setPipeline("absent");
                 f.getSpec().setBucket("etl");
                 f.getSpec().setInboxKey("in/file-" + i + ".csv");
