@@ -70,10 +70,13 @@ class FileLifecycleTest extends OperatorTestSupport {
         for (int i = 0; i < files; i++) {
             drop(bucket, String.format("tests/01_inbox/n%02d.csv", i), "row " + i);
         }
+        // Settled: every file claimed, and the cap's worth of them Running (admission may launch them over
+        // several reconciles, and each file turns Running on its own reconcile after its Job appears).
         await().atMost(WAIT).until(() -> {
             var all = filesOf("capped");
-            return all.size() == files && all.stream().allMatch(f -> phase(f) == FilePhase.Queued
-                    || phase(f) == FilePhase.Running);
+            return all.size() == files
+                    && all.stream().filter(f -> phase(f) == FilePhase.Running).count() == cap
+                    && all.stream().filter(f -> phase(f) == FilePhase.Queued).count() == files - cap;
         });
         List<String> queue = filesOf("capped").stream()
                 .filter(f -> phase(f) == FilePhase.Queued)
