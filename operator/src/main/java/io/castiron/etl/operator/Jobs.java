@@ -25,13 +25,17 @@ public final class Jobs {
         return condition(job, FAILED);
     }
 
-    /** Pods started for this Job so far. */
+    /**
+     * The runner attempt the Job is on: 1 from the Job's creation (its first pod is on the way), then one more for
+     * each pod that failed. Counting the first attempt before the Job controller reports it saves a status write per
+     * file (Running with 0 attempts, then again with 1).
+     */
     public static int attempts(Job job) {
         var s = job.getStatus();
         if (s == null) {
-            return 0;
+            return 1;
         }
-        return zero(s.getActive()) + zero(s.getSucceeded()) + zero(s.getFailed());
+        return Math.max(1, zero(s.getActive()) + zero(s.getSucceeded()) + zero(s.getFailed()));
     }
 
     private static int zero(Integer value) {
