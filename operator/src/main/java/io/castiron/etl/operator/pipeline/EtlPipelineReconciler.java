@@ -82,9 +82,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 .withName(FILES)
                 .withSecondaryToPrimaryMapper((EtlFile f) -> Set.of(
                         new ResourceID(f.getSpec().getPipeline(), f.getMetadata().getNamespace())))
-                // Only what changes a count or the queue: progress and other status writes do not wake the pipeline.
-                .withOnUpdateFilter((EtlFile a, EtlFile b) -> FileStatusWriter.phaseOf(a) != FileStatusWriter.phaseOf(b)
-                        || a.isCancelRequested() != b.isCancelRequested())
+                .withOnUpdateFilter(EtlPipelineReconciler::changesQueueOrCounts)
                 .build(), context);
         jobSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlPipeline.class)
                 .withName(JOBS)
@@ -104,6 +102,18 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         }));
         fileSource = files;
         return List.of(files, jobSource);
+    }
+
+    /**
+     * Whether a file's update can change what the pipeline does or shows: a phase change or a cancel request. Not
+     * progress or other status writes, and not a queued file turning Running: its Job's creation already took the
+     * slot, and the queued count follows at the pipeline's next reconcile (at most a pollInterval away).
+     */
+    static boolean changesQueueOrCounts(EtlFile before, EtlFile after) {
+        FilePhase from = FileStatusWriter.phaseOf(before);
+        FilePhase to = FileStatusWriter.phaseOf(after);
+        boolean started = from == FilePhase.Queued && to == FilePhase.Running;
+        return (from != to && !started) || before.isCancelRequested() != after.isCancelRequested();
     }
 
     /** {@code namespace/name}: how the operator keys per-pipeline state and its informer index. */
