@@ -25,9 +25,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 
 /**
- * One file, by phase: Pending -> stage; Queued -> wait for the pipeline to launch its Job; Running -> follow the
- * Job; any phase -> cancel when asked; final phases -> retention. Jobs are launched by the pipeline's reconciler,
- * which owns the concurrency limit.
+ * One file, by phase: Pending -> stage (and launch its Job at once when its pipeline has a free slot and no queue);
+ * Queued -> wait for the pipeline to launch its Job; Running -> follow the Job; any phase -> cancel when asked;
+ * final phases -> retention. {@link io.castiron.etl.operator.pipeline.Admission} keeps the concurrency limit for
+ * both ways of launching.
  */
 // Not generation-aware: the cancel annotation changes no generation and must still wake the file.
 @ControllerConfiguration(name = EtlFileReconciler.NAME, generationAwareEventProcessing = false)
@@ -51,9 +52,12 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
     @Inject
     FileStatusWriter writer;
 
+    /** Jobs by the file that owns them; a Job created at staging is cached here. */
+    private InformerEventSource<Job, EtlFile> jobs;
+
     @Override
     public List<EventSource<?, EtlFile>> prepareEventSources(EventSourceContext<EtlFile> context) {
-        var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlFile.class)
+        jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlFile.class)
                 .withName("file-jobs")
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(EtlFile.class))
@@ -95,7 +99,7 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
             return done ? afterFinal() : UpdateControl.noUpdate();
         }
         FilePhase after = switch (phase) {
-            case Pending -> stager.stage(context, file, pipeline, layout);
+            case Pending -> stager.stage(context, file, pipeline, layout, job, jobs);
             case Queued, Running -> observer.observe(context, file, layout, job);
             default -> phase;
         };

@@ -17,6 +17,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 public class JobObserver {
     /** Job failure reason when the podFailurePolicy matched (runner exit code 3: the file is already in error). */
     static final String POD_FAILURE_POLICY = "PodFailurePolicy";
+    /** Reason of the Running phase: the file has its Job. */
+    static final String JOB_RUNNING = "JobRunning";
 
     @Inject
     FileStatusWriter writer;
@@ -43,7 +45,7 @@ public class JobObserver {
             return failed(context, file, layout, Jobs.failed(job).get(), attempts);
         }
         if (phase != FilePhase.Running || attempts != value(file.getStatus().getAttempts())) {
-            writer.transition(context, file, FilePhase.Running, "JobRunning", null, s -> {
+            writer.transition(context, file, FilePhase.Running, JOB_RUNNING, null, s -> {
                 s.setJobName(job.getMetadata().getName());
                 s.setAttempts(attempts);
                 if (s.getStartTime() == null) {

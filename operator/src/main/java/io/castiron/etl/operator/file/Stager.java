@@ -1,15 +1,18 @@
 package io.castiron.etl.operator.file;
 
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.api.v1alpha1.EtlFileStatus;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.operator.Times;
+import io.castiron.etl.operator.pipeline.Admission;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.status.FileStatusRecord;
@@ -17,12 +20,15 @@ import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.store.ObjectInfo;
 import io.castiron.etl.store.ObjectMetadata;
 import io.castiron.etl.store.ObjectStore;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * Pending -> Queued: move inbox -> processing as {@code <fileId>-<name>} with metadata, insert the row (Queued),
- * publish {@code job_created}. The file id is the EtlFile's uid, so a retry after a crash anywhere in between
- * computes the same keys and every step is idempotent (the move, the insert; the Kafka message may repeat).
+ * Pending -> Queued, or straight to Running: move inbox -> processing as {@code <fileId>-<name>} with metadata,
+ * insert the row (Queued), publish {@code job_created}, then ask {@link Admission} for a Job at once (a free slot and
+ * nobody waiting) or queue. The file id is the EtlFile's uid, so a retry after a crash anywhere in between computes
+ * the same keys and every step is idempotent (the move, the insert, the Job; the Kafka message may repeat).
  */
 @ApplicationScoped
 public class Stager {
@@ -38,21 +44,48 @@ public class Stager {
     @Inject
     FileStatusWriter writer;
 
+    @Inject
+    Admission admission;
+
+    @Inject
+    JobObserver observer;
+
     /** Test hook for crash tests: runs between the move and the row insert. */
     private volatile Runnable afterMoveHook = () -> {
+    };
+
+    /** Test hook for crash tests: runs between the Job's creation at staging and the status write that records it. */
+    private volatile Consumer<EtlFile> afterLaunchHook = file -> {
     };
 
     void setAfterMoveHook(Runnable hook) {
         afterMoveHook = hook;
     }
 
-    /** @return the phase the file is in afterwards */
-    public FilePhase stage(Context<EtlFile> context, EtlFile file, EtlPipeline pipeline, StageLayout layout) {
+    void setAfterLaunchHook(Consumer<EtlFile> hook) {
+        afterLaunchHook = hook;
+    }
+
+    /**
+     * @param job       the file's Job, if it has one already
+     * @param jobSource the file controller's Jobs, which cache a Job created here
+     * @return the phase the file is in afterwards
+     */
+    public FilePhase stage(Context<EtlFile> context, EtlFile file, EtlPipeline pipeline, StageLayout layout, Job job,
+            InformerEventSource<Job, EtlFile> jobSource) {
         String fileId = file.getMetadata().getUid();
         String bucket = layout.bucket();
         String name = file.getSpec().getOriginalName();
         String inboxKey = file.getSpec().getInboxKey();
         String processingKey = layout.processingKey(fileId, name);
+        if (job != null) {
+            // Staged and launched before the operator stopped, but not yet recorded as such: its Job says how it went.
+            EtlFile staged = writer.transition(context, file, FilePhase.Queued, "Staged", null, s -> {
+                staged(s, fileId, processingKey, Times.now());
+                s.setJobName(job.getMetadata().getName());
+            });
+            return observer.observe(context, staged, layout, job);
+        }
 
         ObjectInfo object = store.stat(bucket, inboxKey).orElse(null);
         if (object != null) {
@@ -75,12 +108,26 @@ public class Stager {
                 .pipeline(file.getMetadata().getNamespace(), pipeline.getMetadata().getName())
                 .build());
         publisher.jobCreated(fileId, name, pipeline.getMetadata().getName(), null);
-        writer.transition(context, file, FilePhase.Queued, "Staged", null, s -> {
-            s.setFileId(fileId);
-            s.setCurrentKey(processingKey);
-            s.setQueuedTime(Times.now());
-            s.setAttempts(0);
-        });
+        String queuedTime = Times.now();
+        if (admission.launchAtStaging(pipeline, file, fileId, processingKey, context, jobSource)) {
+            afterLaunchHook.accept(file);
+            writer.transition(context, file, FilePhase.Running, JobObserver.JOB_RUNNING, null, s -> {
+                staged(s, fileId, processingKey, queuedTime);
+                s.setJobName(file.getMetadata().getName());
+                s.setAttempts(1);
+                s.setStartTime(queuedTime);
+            });
+            return FilePhase.Running;
+        }
+        writer.transition(context, file, FilePhase.Queued, "Staged", null,
+                s -> staged(s, fileId, processingKey, queuedTime));
         return FilePhase.Queued;
+    }
+
+    private static void staged(EtlFileStatus s, String fileId, String processingKey, String queuedTime) {
+        s.setFileId(fileId);
+        s.setCurrentKey(processingKey);
+        s.setQueuedTime(queuedTime);
+        s.setAttempts(0);
     }
 }

@@ -2,12 +2,14 @@ package io.castiron.etl.operator.pipeline;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,25 +19,39 @@ import org.jboss.logging.Logger;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
+import io.castiron.etl.api.v1alpha1.PipelineValidation;
 import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Metrics;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.job.JobFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * Launches Jobs for a pipeline's queued files, first in first out by queue time, while fewer than
- * {@code maxConcurrentJobs} of its Jobs are active. Runs inside the pipeline's reconcile, which the operator SDK
- * never runs twice at once for one pipeline, so two admissions cannot both take the last slot. It is triggered by
- * the events that change the answer (a file queued, a Job finished), not by a timer over the queue.
+ * Launches Jobs while fewer than {@code maxConcurrentJobs} of a pipeline's Jobs are active, first in first out by
+ * queue time. Two ways in, one count of slots per pipeline:
+ * <ul>
+ * <li>{@link #launchAtStaging}: a file just staged gets its Job at once when a slot is free and no file of its
+ * pipeline waits (it then skips the Queued phase: one status write and one pipeline reconcile fewer per file);</li>
+ * <li>{@link #admit}: in the pipeline's reconcile, queued files get the slots that free up, oldest first. It is
+ * triggered by the events that change the answer (a file queued, a Job finished), not by a timer over the
+ * queue.</li>
+ * </ul>
+ * A slot is reserved under the pipeline's lock before its Job is created, so two launches never take the last slot
+ * twice, whichever way they came.
  */
 @ApplicationScoped
 public class Admission {
     private static final Logger LOG = Logger.getLogger(Admission.class);
+
+    /** How long a launched Job may stay out of the informer before it is no longer counted (it was deleted). */
+    private static final Duration UNSEEN_FOR_AT_MOST = Duration.ofMinutes(2);
+    /** How long a file queued by this operator may stay out of the informer before it is no longer counted. */
+    private static final Duration QUEUED_UNSEEN_FOR_AT_MOST = Duration.ofSeconds(30);
 
     @Inject
     JobFactory jobFactory;
@@ -43,57 +59,153 @@ public class Admission {
     @Inject
     Metrics metrics;
 
-    /** How long a launched Job may stay out of the informer before it is no longer counted (it was deleted). */
-    private static final Duration UNSEEN_FOR_AT_MOST = Duration.ofMinutes(2);
+    @Inject
+    PipelineIndex index;
 
     public record Result(int queued, int active, int launched) {
     }
 
-    /**
-     * Per pipeline, Jobs this operator created that its informer has not shown yet (name -> when): they count as
-     * active, so a reconcile right after a launch cannot take the same slot twice.
-     */
-    private final Map<String, Map<String, Instant>> unseen = new ConcurrentHashMap<>();
+    /** What the informers may not show yet, per pipeline; its monitor is the pipeline's admission lock. */
+    private static final class Slots {
+        /** Jobs this operator created that the pipeline's informer has not shown yet (name -> when). */
+        final Map<String, Instant> unseenJobs = new ConcurrentHashMap<>();
+        /** Files this operator queued that the pipeline's informer has not shown yet (name -> when). */
+        final Map<String, Instant> unseenQueued = new ConcurrentHashMap<>();
+    }
 
+    private final Map<String, Slots> slots = new ConcurrentHashMap<>();
+
+    /** Jobs for as many of the pipeline's queued files as there are free slots, oldest first. */
     public Result admit(EtlPipeline pipeline, Collection<EtlFile> files, Collection<Job> jobs,
             Context<EtlPipeline> context, InformerEventSource<Job, EtlPipeline> jobSource) {
-        Set<String> jobNames = jobs.stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet());
-        int active = (int) jobs.stream().filter(Jobs::isActive).count();
         String key = EtlPipelineReconciler.pipelineKey(pipeline);
-        Map<String, Instant> launched = unseen.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+        Slots pipelineSlots = slots.computeIfAbsent(key, k -> new Slots());
+        List<EtlFile> reserved;
+        int active;
+        int queued;
+        synchronized (pipelineSlots) {
+            Set<String> jobNames = jobNames(jobs);
+            active = countActive(pipelineSlots, jobs, jobNames);
+            forgetQueuedOnceShown(pipelineSlots, files);
+            List<EtlFile> queue = queue(files, jobNames);
+            int slotsFree = Math.max(0, pipeline.getSpec().getMaxConcurrentJobs() - active);
+            reserved = new ArrayList<>(queue.subList(0, Math.min(slotsFree, queue.size())));
+            reserved.forEach(f -> pipelineSlots.unseenJobs.put(f.getMetadata().getName(), Instant.now()));
+            queued = queue.size();
+        }
+        int started = 0;
+        for (EtlFile file : reserved) {
+            if (launch(pipeline, file, file.getStatus().getFileId(), file.getStatus().getCurrentKey(), context,
+                    jobSource, pipelineSlots)) {
+                started++;
+            }
+        }
+        return new Result(queued - reserved.size(), active + reserved.size(), started);
+    }
+
+    /**
+     * Called once a file is staged: creates its Job now if its pipeline has a free slot and no other file waits for
+     * one (first in, first out); otherwise notes the file as queued, so no file staged after it can overtake it
+     * while the informers catch up. Returns whether the file has its Job.
+     */
+    public <P extends HasMetadata> boolean launchAtStaging(EtlPipeline pipeline, EtlFile file, String fileId,
+            String processingKey, Context<P> context, InformerEventSource<Job, P> jobSource) {
+        String key = EtlPipelineReconciler.pipelineKey(pipeline);
+        String name = file.getMetadata().getName();
+        Slots pipelineSlots = slots.computeIfAbsent(key, k -> new Slots());
+        synchronized (pipelineSlots) {
+            List<Job> jobs = index.jobs(key);
+            Set<String> jobNames = jobNames(jobs);
+            int active = countActive(pipelineSlots, jobs, jobNames);
+            List<EtlFile> files = index.files(key);
+            forgetQueuedOnceShown(pipelineSlots, files);
+            boolean othersWait = !pipelineSlots.unseenQueued.isEmpty() || anyWaiting(files, jobNames);
+            boolean valid = PipelineValidation.problems(pipeline.getSpec()).isEmpty();
+            if (othersWait || !valid || active >= pipeline.getSpec().getMaxConcurrentJobs()) {
+                pipelineSlots.unseenQueued.put(name, Instant.now());
+                return false;
+            }
+            pipelineSlots.unseenJobs.put(name, Instant.now());
+        }
+        launch(pipeline, file, fileId, processingKey, context, jobSource, pipelineSlots);
+        return true;
+    }
+
+    private static Set<String> jobNames(Collection<Job> jobs) {
+        Set<String> names = new HashSet<>();
+        for (Job j : jobs) {
+            names.add(j.getMetadata().getName());
+        }
+        return names;
+    }
+
+    /** Active Jobs the informer shows plus those launched since; forgets launches the informer has caught up on. */
+    private static int countActive(Slots pipelineSlots, Collection<Job> jobs, Set<String> jobNames) {
         Instant forgetBefore = Instant.now().minus(UNSEEN_FOR_AT_MOST);
-        launched.entrySet().removeIf(e -> jobNames.contains(e.getKey()) || e.getValue().isBefore(forgetBefore));
-        jobNames.addAll(launched.keySet());
-        active += launched.size();
-        var queue = files.stream()
-                .filter(f -> f.getStatus() != null && f.getStatus().getPhase() == FilePhase.Queued)
-                .filter(f -> !f.isCancelRequested())
-                .filter(f -> !jobNames.contains(f.getMetadata().getName()))
+        pipelineSlots.unseenJobs.entrySet()
+                .removeIf(e -> jobNames.contains(e.getKey()) || e.getValue().isBefore(forgetBefore));
+        jobNames.addAll(pipelineSlots.unseenJobs.keySet());
+        int active = pipelineSlots.unseenJobs.size();
+        for (Job j : jobs) {
+            if (Jobs.isActive(j)) {
+                active++;
+            }
+        }
+        return active;
+    }
+
+    /**
+     * Forgets the files this operator queued once the informer shows them past Pending (it has their Queued write,
+     * or a later one), and those it never showed for too long.
+     */
+    private static void forgetQueuedOnceShown(Slots pipelineSlots, Collection<EtlFile> files) {
+        if (pipelineSlots.unseenQueued.isEmpty()) {
+            return;
+        }
+        for (EtlFile f : files) {
+            if (f.getStatus() != null && f.getStatus().getPhase() != null
+                    && f.getStatus().getPhase() != FilePhase.Pending) {
+                pipelineSlots.unseenQueued.remove(f.getMetadata().getName());
+            }
+        }
+        Instant forgetBefore = Instant.now().minus(QUEUED_UNSEEN_FOR_AT_MOST);
+        pipelineSlots.unseenQueued.values().removeIf(at -> at.isBefore(forgetBefore));
+    }
+
+    /** Whether a queued file waits for a slot (a loop: this runs for every file staged). */
+    private static boolean anyWaiting(Collection<EtlFile> files, Set<String> jobNames) {
+        for (EtlFile f : files) {
+            if (isWaiting(f, jobNames)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWaiting(EtlFile f, Set<String> jobNames) {
+        return f.getStatus() != null && f.getStatus().getPhase() == FilePhase.Queued && !f.isCancelRequested()
+                && !jobNames.contains(f.getMetadata().getName());
+    }
+
+    /** Queued files without a Job and not being cancelled, oldest first. */
+    private static List<EtlFile> queue(Collection<EtlFile> files, Set<String> jobNames) {
+        return files.stream()
+                .filter(f -> isWaiting(f, jobNames))
                 .sorted(Comparator.comparing((EtlFile f) -> f.getStatus().getQueuedTime(),
                         Comparator.nullsLast(Comparator.naturalOrder()))
                         .thenComparing(f -> f.getMetadata().getName()))
                 .toList();
-        int slots = Math.max(0, pipeline.getSpec().getMaxConcurrentJobs() - active);
-        int started = 0;
-        for (EtlFile file : queue.subList(0, Math.min(slots, queue.size()))) {
-            boolean created = launch(pipeline, file, context, jobSource);
-            // Created now, or already there (AlreadyExists): either way a Job the informer has yet to show.
-            launched.put(file.getMetadata().getName(), Instant.now());
-            if (created) {
-                started++;
-            }
-        }
-        if (launched.isEmpty()) {
-            unseen.remove(key);
-        }
-        return new Result(queue.size() - started, active + started, started);
     }
 
-    private boolean launch(EtlPipeline pipeline, EtlFile file, Context<EtlPipeline> context,
-            InformerEventSource<Job, EtlPipeline> jobSource) {
+    /**
+     * Creates the file's Job in its reserved slot; false when it was there already (AlreadyExists), which keeps the
+     * slot taken. Any other failure gives the slot back.
+     */
+    private <P extends HasMetadata> boolean launch(EtlPipeline pipeline, EtlFile file, String fileId,
+            String processingKey, Context<P> context, InformerEventSource<Job, P> jobSource, Slots pipelineSlots) {
         String namespace = file.getMetadata().getNamespace();
-        var contract = JobContract.of(file.getStatus().getFileId(), file.getMetadata().getName(), namespace,
-                pipeline.getMetadata().getName(), pipeline.getSpec(), file.getStatus().getCurrentKey(),
+        var contract = JobContract.of(fileId, file.getMetadata().getName(), namespace,
+                pipeline.getMetadata().getName(), pipeline.getSpec(), processingKey,
                 file.getSpec().getOriginalName());
         Job job = jobFactory.build(file, pipeline, contract);
         try {
@@ -102,6 +214,10 @@ public class Admission {
             if (e.getCode() == 409) {
                 return false;
             }
+            pipelineSlots.unseenJobs.remove(file.getMetadata().getName());
+            throw e;
+        } catch (RuntimeException e) {
+            pipelineSlots.unseenJobs.remove(file.getMetadata().getName());
             throw e;
         }
         LOG.infof("pipeline %s/%s: file %s (%s) launched Job %s", namespace, pipeline.getMetadata().getName(),

@@ -3,7 +3,6 @@ package io.castiron.etl.operator.pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -70,10 +69,9 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     @Inject
     Metrics metrics;
 
-    /** Index of both informers: {@code namespace/pipeline} -> that pipeline's EtlFiles or Jobs. */
-    private static final String BY_PIPELINE = "by-pipeline";
+    @Inject
+    PipelineIndex index;
 
-    private InformerEventSource<EtlFile, EtlPipeline> fileSource;
     private InformerEventSource<Job, EtlPipeline> jobSource;
 
     @Override
@@ -94,13 +92,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 // A Job wakes its pipeline when it is created, finishes or goes away: when a slot is taken or freed.
                 .withOnUpdateFilter((Job a, Job b) -> Jobs.isActive(a) != Jobs.isActive(b))
                 .build(), context);
-        files.addIndexers(Map.of(BY_PIPELINE, (EtlFile f) -> List.of(
-                pipelineKey(f.getMetadata().getNamespace(), f.getSpec().getPipeline()))));
-        jobSource.addIndexers(Map.of(BY_PIPELINE, (Job j) -> {
-            String owner = j.getMetadata().getLabels() == null ? null : j.getMetadata().getLabels().get(Labels.PIPELINE);
-            return owner == null ? List.of() : List.of(pipelineKey(j.getMetadata().getNamespace(), owner));
-        }));
-        fileSource = files;
+        index.use(files, jobSource);
         return List.of(files, jobSource);
     }
 
@@ -143,12 +135,9 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
             return finish(pipeline, status, before, RETRY_STAGES);
         }
 
-        // From the informers' index, not context.getSecondaryResources: that collects a Set, hashing every EtlFile
-        // and Job in full, which made each reconcile cost O(files x object size) in CPU. The index does not hold
-        // Jobs created a moment ago; Admission remembers those itself.
         String key = pipelineKey(pipeline);
-        List<EtlFile> files = fileSource.byIndex(BY_PIPELINE, key);
-        List<Job> jobs = jobSource.byIndex(BY_PIPELINE, key);
+        List<EtlFile> files = index.files(key);
+        List<Job> jobs = index.jobs(key);
         orphanRecovery.recoverOnce(pipeline, layout, files);
 
         boolean enabled = !Boolean.FALSE.equals(pipeline.getSpec().getEnabled());

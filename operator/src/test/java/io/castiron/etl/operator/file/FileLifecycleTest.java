@@ -42,6 +42,8 @@ class FileLifecycleTest extends OperatorTestSupport {
     void noHook() {
         stager.setAfterMoveHook(() -> {
         });
+        stager.setAfterLaunchHook(file -> {
+        });
     }
 
     @Test
@@ -189,6 +191,29 @@ class FileLifecycleTest extends OperatorTestSupport {
         String id = f.getStatus().getFileId();
         assertThat(statusStore.findById(UUID.fromString(id)).orElseThrow().status()).isEqualTo(FileStatus.QUEUED);
         assertThat(store.exists(bucket, "tests/02_processing/" + id + "-resumed.csv")).isTrue();
+    }
+
+    @Test
+    void aCrashAfterTheJobIsCreatedAtStagingFollowsTheJobInsteadOfStagingAgain() {
+        String bucket = newBucket();
+        var crashed = new AtomicBoolean();
+        stager.setAfterLaunchHook(file -> {
+            if (crashed.compareAndSet(false, true)) {
+                // Before the operator comes back, the Job runs: the file goes to the archive and the Job completes.
+                String id = file.getMetadata().getUid();
+                store.move(bucket, "tests/02_processing/" + id + "-quick.csv", "tests/03_archive/" + id + "-quick.csv",
+                        null);
+                finishJob(file.getMetadata().getName(), true, "Completed");
+                throw new IllegalStateException("simulated crash between the Job's creation and its status write");
+            }
+        });
+        createPipeline("relaunch", bucket, ".csv", 2);
+        drop(bucket, "tests/01_inbox/quick.csv", "1");
+        EtlFile f = awaitOnlyFile("relaunch", FilePhase.Succeeded);
+        assertThat(crashed).isTrue();
+        assertThat(f.getStatus().getCurrentKey()).isEqualTo("tests/03_archive/" + f.getStatus().getFileId() + "-quick.csv");
+        assertThat(f.getStatus().getJobName()).isEqualTo(f.getMetadata().getName());
+        assertThat(jobsOf("relaunch")).hasSize(1);
     }
 
     @Test
