@@ -1,5 +1,8 @@
 package io.castiron.etl.events;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /** Kafka is optional: without bootstrap servers events go nowhere. */
 final class DisabledEventPublisher implements EventPublisher {
     static final DisabledEventPublisher INSTANCE = new DisabledEventPublisher();
@@ -8,7 +11,8 @@ final class DisabledEventPublisher implements EventPublisher {
     }
 
     @Override
-    public void jobCreated(String jobId, String filename, String handler, String uploader) {
+    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler, String uploader) {
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

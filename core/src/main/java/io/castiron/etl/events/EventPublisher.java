@@ -1,5 +1,7 @@
 package io.castiron.etl.events;
 
+import java.util.concurrent.CompletionStage;
+
 import io.castiron.etl.config.Settings;
 
 /**
@@ -20,8 +22,12 @@ public interface EventPublisher extends AutoCloseable {
         return DisabledEventPublisher.INSTANCE;
     }
 
-    /** {@code {"type":"job_created","job_id",...,"filename",...,"handler",...,"uploader",...}} */
-    void jobCreated(String jobId, String filename, String handler, String uploader);
+    /**
+     * {@code {"type":"job_created","job_id",...,"filename",...,"handler",...,"uploader",...}}. The stage completes
+     * once the broker has the event or it was dropped, and at once while the broker is known to be away: whoever
+     * starts the file's Job can wait for it (bounded), so the Job's own events land after this one.
+     */
+    CompletionStage<Void> jobCreated(String jobId, String filename, String handler, String uploader);
 
     /** {@code {"type":"job_update","job_id",...,"status":"success"}} and the like. */
     void status(String jobId, JobStatus status);

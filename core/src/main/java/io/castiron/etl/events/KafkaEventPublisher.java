@@ -3,6 +3,8 @@ package io.castiron.etl.events;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,7 +50,12 @@ final class KafkaEventPublisher implements EventPublisher {
                     thread.setDaemon(true);
                     return thread;
                 },
-                (runnable, executor) -> dropped("the send queue is full (" + QUEUE_CAPACITY + " events) or closed"));
+                (runnable, executor) -> {
+                    if (runnable instanceof Send send) {
+                        send.done.complete(null);
+                    }
+                    dropped("the send queue is full (" + QUEUE_CAPACITY + " events) or closed");
+                });
         LOG.info("publishing events to Kafka topic {} at {}", topic, bootstrapServers);
     }
 
@@ -74,8 +81,8 @@ final class KafkaEventPublisher implements EventPublisher {
     }
 
     @Override
-    public void jobCreated(String jobId, String filename, String handler, String uploader) {
-        publish(jobId, EventMessages.jobCreated(jobId, filename, handler, uploader));
+    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler, String uploader) {
+        return publish(jobId, EventMessages.jobCreated(jobId, filename, handler, uploader));
     }
 
     @Override
@@ -98,12 +105,37 @@ final class KafkaEventPublisher implements EventPublisher {
         publish(jobId, EventMessages.jobUpdate(jobId, "committed", committed));
     }
 
-    private void publish(String jobId, String json) {
+    /** Completes once the broker has the event or it was dropped; at once while the broker is known to be away. */
+    private CompletableFuture<Void> publish(String jobId, String json) {
+        var done = new CompletableFuture<Void>();
         if (sender.isShutdown()) {
             LOG.debug("event for job {} after close dropped: {}", jobId, json);
-            return;
+            done.complete(null);
+            return done;
         }
-        sender.execute(() -> send(jobId, json));
+        if (failing.get()) {
+            done.complete(null);
+        }
+        sender.execute(new Send(jobId, json, done));
+        return done;
+    }
+
+    /** One queued event; the queue's rejection handler completes {@code done} of an event it drops. */
+    private final class Send implements Runnable {
+        final String jobId;
+        final String json;
+        final CompletableFuture<Void> done;
+
+        Send(String jobId, String json, CompletableFuture<Void> done) {
+            this.jobId = jobId;
+            this.json = json;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            send(jobId, json, done);
+        }
     }
 
     /**
@@ -111,7 +143,7 @@ final class KafkaEventPublisher implements EventPublisher {
      * still being created on first use) the event waits, and the events queued behind it wait too, instead of being
      * lost; they are dropped only when the queue overflows or the publisher closes.
      */
-    private void send(String jobId, String json) {
+    private void send(String jobId, String json, CompletableFuture<Void> done) {
         while (!topicReady) {
             try {
                 producer.partitionsFor(topic);
@@ -119,11 +151,14 @@ final class KafkaEventPublisher implements EventPublisher {
             } catch (TimeoutException unavailable) {
                 if (sender.isShutdown()) {
                     dropped(unavailable.toString());
+                    done.complete(null);
                     return;
                 }
                 unavailable(unavailable.toString());
+                done.complete(null); // the event still waits for the broker; its caller need not
             } catch (RuntimeException e) {
                 dropped(e.toString());
+                done.complete(null);
                 return;
             }
         }
@@ -135,10 +170,12 @@ final class KafkaEventPublisher implements EventPublisher {
                     topicReady = false;
                     dropped(exception.toString());
                 }
+                done.complete(null);
             });
         } catch (RuntimeException e) {
             topicReady = false;
             dropped(e.toString());
+            done.complete(null);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,16 @@ class EventPublisherTest {
             publisher.status(jobId, JobStatus.SUCCESS);
         }
         assertThat(awaitValues(topic, jobId, 2)).hasSize(2).first().asString().contains("\"type\":\"job_created\"");
+    }
+
+    @Test
+    void jobCreatedTellsWhenTheBrokerHasIt() throws Exception {
+        String topic = uniqueTopic();
+        String jobId = UUID.randomUUID().toString();
+        try (var publisher = EventPublisher.create(settings(topic))) {
+            publisher.jobCreated(jobId, "told.csv", "demo", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(kafka.readAll(topic)).extracting(ConsumerRecord::key).containsExactly(jobId);
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.castiron.etl.runner;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +57,10 @@ final class BackgroundEventPublisher implements EventPublisher {
     }
 
     @Override
-    public void jobCreated(String jobId, String filename, String handler, String uploader) {
-        later(p -> p.jobCreated(jobId, filename, handler, uploader));
+    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler, String uploader) {
+        var handed = new CompletableFuture<Void>();
+        later(p -> p.jobCreated(jobId, filename, handler, uploader).whenComplete((ok, e) -> handed.complete(null)));
+        return handed;
     }
 
     @Override

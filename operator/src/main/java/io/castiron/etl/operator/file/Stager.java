@@ -1,6 +1,11 @@
 package io.castiron.etl.operator.file;
 
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +37,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  */
 @ApplicationScoped
 public class Stager {
+    private static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(1);
+
     @Inject
     ObjectStore store;
 
@@ -107,7 +114,7 @@ public class Stager {
                 .minioMetadata(ObjectMetadata.of(fileId, name, FileStatus.QUEUED))
                 .pipeline(file.getMetadata().getNamespace(), pipeline.getMetadata().getName())
                 .build());
-        publisher.jobCreated(fileId, name, pipeline.getMetadata().getName(), null);
+        awaitAnnounced(publisher.jobCreated(fileId, name, pipeline.getMetadata().getName(), null));
         String queuedTime = Times.now();
         if (admission.launchAtStaging(pipeline, file, fileId, processingKey, context, jobSource)) {
             afterLaunchHook.accept(file);
@@ -122,6 +129,21 @@ public class Stager {
         writer.transition(context, file, FilePhase.Queued, "Staged", null,
                 s -> staged(s, fileId, processingKey, queuedTime));
         return FilePhase.Queued;
+    }
+
+    /**
+     * Waits until {@code job_created} is on the topic before the file's Job can start, so that the Job's own events
+     * come after it (two producers keep no order between them). Bounded, and no wait while the broker is away:
+     * events never hold up processing.
+     */
+    private static void awaitAnnounced(CompletionStage<Void> announced) {
+        try {
+            announced.toCompletableFuture().get(ANNOUNCE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // slow or failing broker: the file goes on, its events are best effort
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void staged(EtlFileStatus s, String fileId, String processingKey, String queuedTime) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -35,6 +36,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -43,6 +45,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * inbox every pollInterval, admit queued files into Jobs, and report all of it in status.
  */
 @ControllerConfiguration(name = EtlPipelineReconciler.NAME)
+// Under load every file's events wake its pipeline, and each reconcile reads all of the pipeline's files: at most 4
+// reconciles per 400 ms (events meanwhile are folded into the next one) cost a freed slot at most that long.
+@RateLimited(maxReconciliations = 4, within = 400, unit = TimeUnit.MILLISECONDS)
 public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     public static final String NAME = "etlpipeline";
     private static final Logger LOG = Logger.getLogger(EtlPipelineReconciler.class);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +25,8 @@ import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.store.ObjectMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -36,6 +41,20 @@ class PipelineLifecycleTest extends OperatorTestSupport {
 
     private static String bucket() {
         return newBucket();
+    }
+
+    @Inject
+    Operator operator;
+
+    @Test
+    void aPipelineReconcilesAtMostFourTimesPer400Milliseconds() {
+        var limiter = operator.getRegisteredController(EtlPipelineReconciler.NAME).orElseThrow().getConfiguration()
+                .getRateLimiter();
+        assertThat(limiter).isInstanceOfSatisfying(LinearRateLimiter.class, linear -> {
+            assertThat(linear.isActivated()).isTrue();
+            assertThat(linear.getLimitForPeriod()).isEqualTo(4);
+            assertThat(linear.getRefreshPeriod()).isEqualTo(Duration.ofMillis(400));
+        });
     }
 
     @Test
