@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -176,20 +177,26 @@ final class Harness implements AutoCloseable {
                 : f.getStatus().getPhase();
     }
 
-    void awaitAllFinal(String pipeline, int count) {
-        awaitAllFinal(pipeline, count, WAIT);
+    Set<String> awaitAllFinal(String pipeline, int count) {
+        return awaitAllFinal(pipeline, count, WAIT);
     }
 
     /**
      * Waits until the pipeline has exactly {@code count} EtlFiles, all in a final phase. Follows them with a watch:
      * listing them all every half second loaded the mock API server and this JVM as much as a large run itself.
+     *
+     * @return the files seen in phase Queued on the way (a file staged while a slot was free never is)
      */
-    void awaitAllFinal(String pipeline, int count, Duration atMost) {
+    Set<String> awaitAllFinal(String pipeline, int count, Duration atMost) {
         Map<String, FilePhase> phases = new ConcurrentHashMap<>();
+        Set<String> queued = ConcurrentHashMap.newKeySet();
         var handler = new ResourceEventHandler<EtlFile>() {
             @Override
             public void onAdd(EtlFile file) {
                 phases.put(file.getMetadata().getName(), phase(file));
+                if (phase(file) == FilePhase.Queued) {
+                    queued.add(file.getMetadata().getName());
+                }
             }
 
             @Override
@@ -207,6 +214,7 @@ final class Harness implements AutoCloseable {
             await().atMost(atMost).pollInterval(Duration.ofMillis(100))
                     .until(() -> phases.size() == count && phases.values().stream().allMatch(FilePhase::isFinal));
         }
+        return Set.copyOf(queued);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.operator.Labels;
+import io.castiron.etl.operator.pipeline.PipelineIndex;
 import io.castiron.etl.stage.StageLayout;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -52,16 +53,33 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
     @Inject
     FileStatusWriter writer;
 
+    @Inject
+    PipelineIndex pipelines;
+
     /** Jobs by the file that owns them; a Job created at staging is cached here. */
     private InformerEventSource<Job, EtlFile> jobs;
 
     @Override
     public List<EventSource<?, EtlFile>> prepareEventSources(EventSourceContext<EtlFile> context) {
+        // Also the pipelines' view of their Jobs (PipelineIndex): one watch of Jobs for both controllers.
         jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlFile.class)
                 .withName("file-jobs")
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(EtlFile.class))
-                .build(), context);
+                .build(), context) {
+            @Override
+            public void onUpdate(Job before, Job after) {
+                super.onUpdate(before, after);
+                pipelines.jobChanged(before, after);
+            }
+
+            @Override
+            public synchronized void onDelete(Job job, boolean deletedFinalStateUnknown) {
+                super.onDelete(job, deletedFinalStateUnknown);
+                pipelines.jobChanged(job, null);
+            }
+        };
+        pipelines.useJobs(jobs);
         // A pipeline change must not wake every file: files read their pipeline when they reconcile anyway.
         var pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(EtlPipeline.class, EtlFile.class)
                 .withName("file-pipelines")

@@ -115,8 +115,9 @@ public class Stager {
                 .pipeline(file.getMetadata().getNamespace(), pipeline.getMetadata().getName())
                 .build());
         awaitAnnounced(publisher.jobCreated(fileId, name, pipeline.getMetadata().getName(), null));
-        String queuedTime = Times.now();
-        if (admission.launchAtStaging(pipeline, file, fileId, processingKey, context, jobSource)) {
+        var staged = admission.launchAtStaging(pipeline, file, fileId, processingKey, context, jobSource);
+        String queuedTime = staged.queuedTime();
+        if (staged.launched()) {
             afterLaunchHook.accept(file);
             writer.transition(context, file, FilePhase.Running, JobObserver.JOB_RUNNING, null, s -> {
                 staged(s, fileId, processingKey, queuedTime);

@@ -71,13 +71,18 @@ public class Admission {
         final Map<String, Instant> unseenJobs = new ConcurrentHashMap<>();
         /** Files this operator queued that the pipeline's informer has not shown yet (name -> when). */
         final Map<String, Instant> unseenQueued = new ConcurrentHashMap<>();
+        /** Queued files given a slot whose Job is still being created: a file staged meanwhile queues behind them. */
+        int admitting;
     }
 
     private final Map<String, Slots> slots = new ConcurrentHashMap<>();
 
-    /** Jobs for as many of the pipeline's queued files as there are free slots, oldest first. */
+    /**
+     * Jobs for as many of the pipeline's queued files as there are free slots, oldest first; none before the Jobs
+     * have been listed (the free slots are not known yet).
+     */
     public Result admit(EtlPipeline pipeline, Collection<EtlFile> files, Collection<Job> jobs,
-            Context<EtlPipeline> context, InformerEventSource<Job, EtlPipeline> jobSource) {
+            Context<EtlPipeline> context) {
         String key = EtlPipelineReconciler.pipelineKey(pipeline);
         Slots pipelineSlots = slots.computeIfAbsent(key, k -> new Slots());
         List<EtlFile> reserved;
@@ -88,47 +93,74 @@ public class Admission {
             active = countActive(pipelineSlots, jobs, jobNames);
             forgetQueuedOnceShown(pipelineSlots, files);
             List<EtlFile> queue = queue(files, jobNames);
-            int slotsFree = Math.max(0, pipeline.getSpec().getMaxConcurrentJobs() - active);
+            int slotsFree = !index.jobsSynced() ? 0 : Math.max(0, pipeline.getSpec().getMaxConcurrentJobs() - active);
             reserved = new ArrayList<>(queue.subList(0, Math.min(slotsFree, queue.size())));
             reserved.forEach(f -> pipelineSlots.unseenJobs.put(f.getMetadata().getName(), Instant.now()));
+            pipelineSlots.admitting += reserved.size();
             queued = queue.size();
         }
         int started = 0;
-        for (EtlFile file : reserved) {
-            if (launch(pipeline, file, file.getStatus().getFileId(), file.getStatus().getCurrentKey(), context,
-                    jobSource, pipelineSlots)) {
-                started++;
+        int done = 0;
+        try {
+            for (EtlFile file : reserved) {
+                if (launch(pipeline, file, file.getStatus().getFileId(), file.getStatus().getCurrentKey(), context,
+                        null, pipelineSlots)) {
+                    started++;
+                }
+                done++;
+                synchronized (pipelineSlots) {
+                    pipelineSlots.admitting--;
+                }
+            }
+        } finally {
+            if (done < reserved.size()) {
+                // a launch failed (the reconcile is retried): the slots of this one and the rest are free again
+                synchronized (pipelineSlots) {
+                    pipelineSlots.admitting -= reserved.size() - done;
+                    reserved.subList(done, reserved.size())
+                            .forEach(f -> pipelineSlots.unseenJobs.remove(f.getMetadata().getName()));
+                }
             }
         }
         return new Result(queued - reserved.size(), active + reserved.size(), started);
     }
 
     /**
+     * What staging ends in: the file has its Job, or it waits in the queue. {@code queuedTime} is taken under the
+     * pipeline's lock, so queue times follow the order in which files were admitted or queued.
+     */
+    public record Staged(boolean launched, String queuedTime) {
+    }
+
+    /**
      * Called once a file is staged: creates its Job now if its pipeline has a free slot and no other file waits for
      * one (first in, first out); otherwise notes the file as queued, so no file staged after it can overtake it
-     * while the informers catch up. Returns whether the file has its Job.
+     * while the informers catch up.
      */
-    public <P extends HasMetadata> boolean launchAtStaging(EtlPipeline pipeline, EtlFile file, String fileId,
+    public <P extends HasMetadata> Staged launchAtStaging(EtlPipeline pipeline, EtlFile file, String fileId,
             String processingKey, Context<P> context, InformerEventSource<Job, P> jobSource) {
         String key = EtlPipelineReconciler.pipelineKey(pipeline);
         String name = file.getMetadata().getName();
         Slots pipelineSlots = slots.computeIfAbsent(key, k -> new Slots());
+        String queuedTime;
         synchronized (pipelineSlots) {
+            queuedTime = Times.now();
             List<Job> jobs = index.jobs(key);
             Set<String> jobNames = jobNames(jobs);
             int active = countActive(pipelineSlots, jobs, jobNames);
             List<EtlFile> files = index.files(key);
             forgetQueuedOnceShown(pipelineSlots, files);
-            boolean othersWait = !pipelineSlots.unseenQueued.isEmpty() || anyWaiting(files, jobNames);
+            boolean othersWait = pipelineSlots.admitting > 0 || !pipelineSlots.unseenQueued.isEmpty()
+                    || anyWaiting(files, jobNames);
             boolean valid = PipelineValidation.problems(pipeline.getSpec()).isEmpty();
-            if (othersWait || !valid || active >= pipeline.getSpec().getMaxConcurrentJobs()) {
+            if (othersWait || !valid || !index.jobsSynced() || active >= pipeline.getSpec().getMaxConcurrentJobs()) {
                 pipelineSlots.unseenQueued.put(name, Instant.now());
-                return false;
+                return new Staged(false, queuedTime);
             }
             pipelineSlots.unseenJobs.put(name, Instant.now());
         }
         launch(pipeline, file, fileId, processingKey, context, jobSource, pipelineSlots);
-        return true;
+        return new Staged(true, queuedTime);
     }
 
     private static Set<String> jobNames(Collection<Job> jobs) {
@@ -199,7 +231,8 @@ public class Admission {
 
     /**
      * Creates the file's Job in its reserved slot; false when it was there already (AlreadyExists), which keeps the
-     * slot taken. Any other failure gives the slot back.
+     * slot taken. Any other failure gives the slot back. With {@code jobSource} (the file's own controller) the Job is
+     * cached there at once, so the file's next reconcile sees it; without, the file learns of it from the watch.
      */
     private <P extends HasMetadata> boolean launch(EtlPipeline pipeline, EtlFile file, String fileId,
             String processingKey, Context<P> context, InformerEventSource<Job, P> jobSource, Slots pipelineSlots) {
@@ -209,7 +242,11 @@ public class Admission {
                 file.getSpec().getOriginalName());
         Job job = jobFactory.build(file, pipeline, contract);
         try {
-            context.resourceOperations().create(job, jobSource);
+            if (jobSource == null) {
+                context.getClient().resource(job).create();
+            } else {
+                context.resourceOperations().create(job, jobSource);
+            }
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return false;

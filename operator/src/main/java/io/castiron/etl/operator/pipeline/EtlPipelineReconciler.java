@@ -21,8 +21,6 @@ import io.castiron.etl.api.v1alpha1.PipelineValidation;
 import io.castiron.etl.config.Durations;
 import io.castiron.etl.operator.Conditions;
 import io.castiron.etl.operator.EventRecorder;
-import io.castiron.etl.operator.Jobs;
-import io.castiron.etl.operator.Labels;
 import io.castiron.etl.operator.Metrics;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.file.FileStatusWriter;
@@ -38,6 +36,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.rate.RateLimited;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
@@ -45,15 +44,17 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * inbox every pollInterval, admit queued files into Jobs, and report all of it in status.
  */
 @ControllerConfiguration(name = EtlPipelineReconciler.NAME)
-// Under load every file's events wake its pipeline, and each reconcile reads all of the pipeline's files: at most 4
-// reconciles per 400 ms (events meanwhile are folded into the next one) cost a freed slot at most that long.
-@RateLimited(maxReconciliations = 4, within = 400, unit = TimeUnit.MILLISECONDS)
+// Under load every file's events wake its pipeline, and each reconcile reads all of the pipeline's files: at most 2
+// reconciles per 100 ms (events meanwhile are folded into the next one) cost a freed slot at most that long.
+@RateLimited(maxReconciliations = 2, within = 100, unit = TimeUnit.MILLISECONDS)
 public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     public static final String NAME = "etlpipeline";
     private static final Logger LOG = Logger.getLogger(EtlPipelineReconciler.class);
     private static final String FILES = "pipeline-files";
     private static final String JOBS = "pipeline-jobs";
     private static final Duration RETRY_STAGES = Duration.ofSeconds(30);
+    /** Until the Jobs are listed, admission waits (it could not count the active ones); then it is back soon. */
+    private static final Duration JOBS_NOT_LISTED_YET = Duration.ofMillis(500);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -77,28 +78,21 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     @Inject
     PipelineIndex index;
 
-    private InformerEventSource<Job, EtlPipeline> jobSource;
-
     @Override
     public List<EventSource<?, EtlPipeline>> prepareEventSources(EventSourceContext<EtlPipeline> context) {
         var files = new InformerEventSource<>(InformerEventSourceConfiguration.from(EtlFile.class, EtlPipeline.class)
                 .withName(FILES)
                 .withSecondaryToPrimaryMapper((EtlFile f) -> Set.of(
                         new ResourceID(f.getSpec().getPipeline(), f.getMetadata().getNamespace())))
+                // Not on creation: the pipeline's own scan claimed the file, which matters once it is staged.
+                .withOnAddFilter(f -> false)
                 .withOnUpdateFilter(EtlPipelineReconciler::changesQueueOrCounts)
                 .build(), context);
-        jobSource = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlPipeline.class)
-                .withName(JOBS)
-                .withLabelSelector(Labels.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper((Job j) -> j.getMetadata().getLabels().containsKey(Labels.PIPELINE)
-                        ? Set.of(new ResourceID(j.getMetadata().getLabels().get(Labels.PIPELINE),
-                                j.getMetadata().getNamespace()))
-                        : Set.of())
-                // A Job wakes its pipeline when it is created, finishes or goes away: when a slot is taken or freed.
-                .withOnUpdateFilter((Job a, Job b) -> Jobs.isActive(a) != Jobs.isActive(b))
-                .build(), context);
-        index.use(files, jobSource);
-        return List.of(files, jobSource);
+        // The pipeline's Jobs come from the file controller's Job informer (one watch and one decode of each Job
+        // event, not two), which wakes the pipeline through this source when a slot is taken or freed.
+        var jobs = new SimpleInboundEventSource<EtlPipeline>(JOBS);
+        index.use(files, jobs);
+        return List.of(files, jobs);
     }
 
     /**
@@ -153,7 +147,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 status.setLastScanTime(Times.format(scan.at()));
             }
         }
-        var admitted = admission.admit(pipeline, files, jobs, context, jobSource);
+        var admitted = admission.admit(pipeline, files, jobs, context);
         count(status, files);
         status.setRunning(admitted.active());
         metrics.queueDepth(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
@@ -169,6 +163,9 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         status.setMessage(null);
         Duration next = enabled ? scanner.untilNextScan(pipeline)
                 : Durations.parse("pollInterval", pipeline.getSpec().getPollInterval());
+        if (!index.jobsSynced()) {
+            next = JOBS_NOT_LISTED_YET;
+        }
         return finish(pipeline, status, before, next.isZero() ? Duration.ofMillis(100) : next);
     }
 

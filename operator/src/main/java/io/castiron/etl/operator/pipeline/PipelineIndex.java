@@ -7,34 +7,70 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
+import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Labels;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * A pipeline's EtlFiles and Jobs, from the pipeline controller's informers, indexed by {@code namespace/pipeline}:
- * what its reconcile counts and what admission reads when a file is staged. Read from the index, not
- * context.getSecondaryResources: that collects a Set, hashing every EtlFile and Job in full (O(files x object size)
- * per reconcile). It does not hold objects created a moment ago; {@link Admission} remembers those itself.
+ * A pipeline's EtlFiles and Jobs by {@code namespace/pipeline}: what its reconcile counts and what admission reads
+ * when a file is staged. The files come from the pipeline controller's own informer; the Jobs from the file
+ * controller's, which every Job event reaches anyway, so each is watched and decoded once. Read from the index,
+ * not context.getSecondaryResources: that collects a Set, hashing every object in full (O(files x object size) per
+ * reconcile). It does not hold objects created a moment ago; {@link Admission} remembers those itself.
  */
 @ApplicationScoped
 public class PipelineIndex {
     private static final String BY_PIPELINE = "by-pipeline";
 
     private volatile InformerEventSource<EtlFile, EtlPipeline> files;
-    private volatile InformerEventSource<Job, EtlPipeline> jobs;
+    private volatile InformerEventSource<Job, ?> jobs;
+    private volatile SimpleInboundEventSource<EtlPipeline> jobWakeups;
 
-    /** Indexes the pipeline controller's two informers (before they start) and reads them from then on. */
-    void use(InformerEventSource<EtlFile, EtlPipeline> fileSource, InformerEventSource<Job, EtlPipeline> jobSource) {
+    /** The pipeline controller's EtlFile informer (before it starts), and where its Job events go. */
+    void use(InformerEventSource<EtlFile, EtlPipeline> fileSource, SimpleInboundEventSource<EtlPipeline> wakeups) {
         fileSource.addIndexers(Map.of(BY_PIPELINE, (EtlFile f) -> List.of(
                 EtlPipelineReconciler.pipelineKey(f.getMetadata().getNamespace(), f.getSpec().getPipeline()))));
-        jobSource.addIndexers(Map.of(BY_PIPELINE, (Job j) -> {
-            String owner = j.getMetadata().getLabels() == null ? null : j.getMetadata().getLabels().get(Labels.PIPELINE);
-            return owner == null ? List.of()
-                    : List.of(EtlPipelineReconciler.pipelineKey(j.getMetadata().getNamespace(), owner));
-        }));
         this.files = fileSource;
+        this.jobWakeups = wakeups;
+    }
+
+    /**
+     * The file controller's Job informer (before it starts): indexed by pipeline, and from now on the pipelines'
+     * view of their Jobs. Its owner passes each update and deletion to {@link #jobChanged}.
+     */
+    public void useJobs(InformerEventSource<Job, ?> jobSource) {
+        jobSource.addIndexers(Map.of(BY_PIPELINE, (Job j) -> {
+            String pipeline = pipelineOf(j);
+            return pipeline == null ? List.of()
+                    : List.of(EtlPipelineReconciler.pipelineKey(j.getMetadata().getNamespace(), pipeline));
+        }));
         this.jobs = jobSource;
+    }
+
+    /**
+     * A Job changed ({@code after} null: it is gone): wakes its pipeline when that takes or frees a slot. Not on
+     * creation: this operator creates the Jobs and counts them itself, and a pipeline reconciles at start-up anyway.
+     */
+    public void jobChanged(Job before, Job after) {
+        SimpleInboundEventSource<EtlPipeline> wakeups = jobWakeups;
+        String pipeline = pipelineOf(before);
+        if (wakeups == null || pipeline == null) {
+            return;
+        }
+        if (after == null || Jobs.isActive(before) != Jobs.isActive(after)) {
+            wakeups.propagateEvent(new ResourceID(pipeline, before.getMetadata().getNamespace()));
+        }
+    }
+
+    /** Whether the Jobs have been listed: before that, a pipeline cannot tell how many of its slots are taken. */
+    boolean jobsSynced() {
+        InformerEventSource<Job, ?> source = jobs;
+        return source != null && source.informerHealthIndicators().values().stream()
+                .allMatch(InformerHealthIndicator::hasSynced);
     }
 
     /** The pipeline's EtlFiles; {@code key} as {@link EtlPipelineReconciler#pipelineKey}. */
@@ -45,5 +81,9 @@ public class PipelineIndex {
     /** The pipeline's Jobs (labelled with it); {@code key} as {@link EtlPipelineReconciler#pipelineKey}. */
     List<Job> jobs(String key) {
         return jobs.byIndex(BY_PIPELINE, key);
+    }
+
+    private static String pipelineOf(Job job) {
+        return job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(Labels.PIPELINE);
     }
 }

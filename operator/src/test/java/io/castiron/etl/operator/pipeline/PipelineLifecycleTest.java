@@ -47,13 +47,13 @@ class PipelineLifecycleTest extends OperatorTestSupport {
     Operator operator;
 
     @Test
-    void aPipelineReconcilesAtMostFourTimesPer400Milliseconds() {
+    void aPipelineReconcilesAtMostTwicePer100Milliseconds() {
         var limiter = operator.getRegisteredController(EtlPipelineReconciler.NAME).orElseThrow().getConfiguration()
                 .getRateLimiter();
         assertThat(limiter).isInstanceOfSatisfying(LinearRateLimiter.class, linear -> {
             assertThat(linear.isActivated()).isTrue();
-            assertThat(linear.getLimitForPeriod()).isEqualTo(4);
-            assertThat(linear.getRefreshPeriod()).isEqualTo(Duration.ofMillis(400));
+            assertThat(linear.getLimitForPeriod()).isEqualTo(2);
+            assertThat(linear.getRefreshPeriod()).isEqualTo(Duration.ofMillis(100));
         });
     }
 
