@@ -81,14 +81,16 @@ public class Admission {
      * Jobs for as many of the pipeline's queued files as there are free slots, oldest first; none before the Jobs
      * have been listed (the free slots are not known yet).
      */
-    public Result admit(EtlPipeline pipeline, Collection<EtlFile> files, Collection<Job> jobs,
-            Context<EtlPipeline> context) {
+    public Result admit(EtlPipeline pipeline, Context<EtlPipeline> context) {
         String key = EtlPipelineReconciler.pipelineKey(pipeline);
         Slots pipelineSlots = slots.computeIfAbsent(key, k -> new Slots());
         List<EtlFile> reserved;
         int active;
         int queued;
         synchronized (pipelineSlots) {
+            // Read under the lock, as at staging: an older view could miss Jobs whose launch a newer one confirmed.
+            List<Job> jobs = index.jobs(key);
+            List<EtlFile> files = index.files(key);
             Set<String> jobNames = jobNames(jobs);
             active = countActive(pipelineSlots, jobs, jobNames);
             forgetQueuedOnceShown(pipelineSlots, files);
@@ -220,10 +222,11 @@ public class Admission {
     }
 
     /** Queued files without a Job and not being cancelled, oldest first. */
-    private static List<EtlFile> queue(Collection<EtlFile> files, Set<String> jobNames) {
+    static List<EtlFile> queue(Collection<EtlFile> files, Set<String> jobNames) {
         return files.stream()
                 .filter(f -> isWaiting(f, jobNames))
-                .sorted(Comparator.comparing((EtlFile f) -> f.getStatus().getQueuedTime(),
+                // as instants: ISO-8601 text leaves out a zero fraction, so "...:37Z" would sort after "...:37.015Z"
+                .sorted(Comparator.comparing((EtlFile f) -> Times.parse(f.getStatus().getQueuedTime()),
                         Comparator.nullsLast(Comparator.naturalOrder()))
                         .thenComparing(f -> f.getMetadata().getName()))
                 .toList();

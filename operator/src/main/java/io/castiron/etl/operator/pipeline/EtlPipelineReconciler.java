@@ -25,7 +25,6 @@ import io.castiron.etl.operator.Metrics;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.file.FileStatusWriter;
 import io.castiron.etl.stage.StageLayout;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -136,7 +135,6 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
 
         String key = pipelineKey(pipeline);
         List<EtlFile> files = index.files(key);
-        List<Job> jobs = index.jobs(key);
         orphanRecovery.recoverOnce(pipeline, layout, files);
 
         boolean enabled = !Boolean.FALSE.equals(pipeline.getSpec().getEnabled());
@@ -147,7 +145,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 status.setLastScanTime(Times.format(scan.at()));
             }
         }
-        var admitted = admission.admit(pipeline, files, jobs, context);
+        var admitted = admission.admit(pipeline, context);
         count(status, files);
         status.setRunning(admitted.active());
         metrics.queueDepth(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -82,7 +83,7 @@ class FileLifecycleTest extends OperatorTestSupport {
         });
         List<String> queue = filesOf("capped").stream()
                 .filter(f -> phase(f) == FilePhase.Queued)
-                .sorted(Comparator.comparing((EtlFile f) -> f.getStatus().getQueuedTime())
+                .sorted(Comparator.comparing((EtlFile f) -> Instant.parse(f.getStatus().getQueuedTime()))
                         .thenComparing(f -> f.getMetadata().getName()))
                 .map(f -> f.getMetadata().getName())
                 .toList();
