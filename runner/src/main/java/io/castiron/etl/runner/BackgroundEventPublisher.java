@@ -38,9 +38,10 @@ final class BackgroundEventPublisher implements EventPublisher {
         this.factory = factory;
     }
 
-    private synchronized void later(Consumer<EventPublisher> call) {
+    /** Hands {@code call} to the publisher's thread; false when the publisher is closed and drops it. */
+    private synchronized boolean later(Consumer<EventPublisher> call) {
         if (thread.isShutdown()) {
-            return;
+            return false;
         }
         if (!started) {
             started = true;
@@ -54,12 +55,17 @@ final class BackgroundEventPublisher implements EventPublisher {
             });
         }
         thread.execute(() -> call.accept(delegate));
+        return true;
     }
 
     @Override
     public CompletionStage<Void> jobCreated(String jobId, String filename, String handler, String uploader) {
         var handed = new CompletableFuture<Void>();
-        later(p -> p.jobCreated(jobId, filename, handler, uploader).whenComplete((ok, e) -> handed.complete(null)));
+        boolean queued = later(p -> p.jobCreated(jobId, filename, handler, uploader)
+                .whenComplete((ok, e) -> handed.complete(null)));
+        if (!queued) {
+            handed.complete(null);
+        }
         return handed;
     }
 

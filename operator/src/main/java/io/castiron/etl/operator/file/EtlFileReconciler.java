@@ -54,7 +54,7 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
     FileStatusWriter writer;
 
     @Inject
-    PipelineIndex pipelines;
+    PipelineIndex pipelineIndex;
 
     /** Jobs by the file that owns them; a Job created at staging is cached here. */
     private InformerEventSource<Job, EtlFile> jobs;
@@ -70,16 +70,16 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
             @Override
             public void onUpdate(Job before, Job after) {
                 super.onUpdate(before, after);
-                pipelines.jobChanged(before, after);
+                pipelineIndex.jobChanged(before, after);
             }
 
             @Override
             public synchronized void onDelete(Job job, boolean deletedFinalStateUnknown) {
                 super.onDelete(job, deletedFinalStateUnknown);
-                pipelines.jobChanged(job, null);
+                pipelineIndex.jobChanged(job, null);
             }
         };
-        pipelines.useJobs(jobs);
+        pipelineIndex.useJobs(jobs);
         // A pipeline change must not wake every file: files read their pipeline when they reconcile anyway.
         var pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(EtlPipeline.class, EtlFile.class)
                 .withName("file-pipelines")

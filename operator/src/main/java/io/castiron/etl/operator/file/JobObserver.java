@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.api.v1alpha1.EtlFileStatus;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Times;
@@ -45,15 +46,19 @@ public class JobObserver {
             return failed(context, file, layout, Jobs.failed(job).get(), attempts);
         }
         if (phase != FilePhase.Running || attempts != value(file.getStatus().getAttempts())) {
-            writer.transition(context, file, FilePhase.Running, JOB_RUNNING, null, s -> {
-                s.setJobName(job.getMetadata().getName());
-                s.setAttempts(attempts);
-                if (s.getStartTime() == null) {
-                    s.setStartTime(started != null ? started : Times.now());
-                }
-            });
+            writer.transition(context, file, FilePhase.Running, JOB_RUNNING, null,
+                    s -> running(s, job.getMetadata().getName(), attempts, started != null ? started : Times.now()));
         }
         return FilePhase.Running;
+    }
+
+    /** The status of a file that has its Job: which one, the attempt it is on, since when (kept once set). */
+    static void running(EtlFileStatus s, String jobName, int attempts, String startTime) {
+        s.setJobName(jobName);
+        s.setAttempts(attempts);
+        if (s.getStartTime() == null) {
+            s.setStartTime(startTime);
+        }
     }
 
     private FilePhase succeeded(Context<EtlFile> context, EtlFile file, StageLayout layout, int attempts) {

@@ -121,9 +121,7 @@ public class Stager {
             afterLaunchHook.accept(file);
             writer.transition(context, file, FilePhase.Running, JobObserver.JOB_RUNNING, null, s -> {
                 staged(s, fileId, processingKey, queuedTime);
-                s.setJobName(file.getMetadata().getName());
-                s.setAttempts(1);
-                s.setStartTime(queuedTime);
+                JobObserver.running(s, staged.jobName(), 1, queuedTime);
             });
             return FilePhase.Running;
         }

@@ -62,7 +62,7 @@ public class Admission {
     @Inject
     PipelineIndex index;
 
-    public record Result(int queued, int active, int launched) {
+    public record Result(int queued, int active) {
     }
 
     /** What the informers may not show yet, per pipeline; its monitor is the pipeline's admission lock. */
@@ -101,14 +101,11 @@ public class Admission {
             pipelineSlots.admitting += reserved.size();
             queued = queue.size();
         }
-        int started = 0;
         int done = 0;
         try {
             for (EtlFile file : reserved) {
-                if (launch(pipeline, file, file.getStatus().getFileId(), file.getStatus().getCurrentKey(), context,
-                        null, pipelineSlots)) {
-                    started++;
-                }
+                launch(pipeline, file, file.getStatus().getFileId(), file.getStatus().getCurrentKey(), context, null,
+                        pipelineSlots);
                 done++;
                 synchronized (pipelineSlots) {
                     pipelineSlots.admitting--;
@@ -124,14 +121,18 @@ public class Admission {
                 }
             }
         }
-        return new Result(queued - reserved.size(), active + reserved.size(), started);
+        return new Result(queued - reserved.size(), active + reserved.size());
     }
 
     /**
-     * What staging ends in: the file has its Job, or it waits in the queue. {@code queuedTime} is taken under the
-     * pipeline's lock, so queue times follow the order in which files were admitted or queued.
+     * What staging ends in: the file has its Job ({@code jobName}), or it waits in the queue ({@code jobName} null).
+     * {@code queuedTime} is taken under the pipeline's lock, so queue times follow the order in which files were
+     * admitted or queued.
      */
-    public record Staged(boolean launched, String queuedTime) {
+    public record Staged(String jobName, String queuedTime) {
+        public boolean launched() {
+            return jobName != null;
+        }
     }
 
     /**
@@ -144,6 +145,7 @@ public class Admission {
         String key = EtlPipelineReconciler.pipelineKey(pipeline);
         String name = file.getMetadata().getName();
         Slots pipelineSlots = slots.computeIfAbsent(key, k -> new Slots());
+        boolean valid = PipelineValidation.problems(pipeline.getSpec()).isEmpty();
         String queuedTime;
         synchronized (pipelineSlots) {
             queuedTime = Times.now();
@@ -154,15 +156,14 @@ public class Admission {
             forgetQueuedOnceShown(pipelineSlots, files);
             boolean othersWait = pipelineSlots.admitting > 0 || !pipelineSlots.unseenQueued.isEmpty()
                     || anyWaiting(files, jobNames);
-            boolean valid = PipelineValidation.problems(pipeline.getSpec()).isEmpty();
             if (othersWait || !valid || !index.jobsSynced() || active >= pipeline.getSpec().getMaxConcurrentJobs()) {
                 pipelineSlots.unseenQueued.put(name, Instant.now());
-                return new Staged(false, queuedTime);
+                return new Staged(null, queuedTime);
             }
             pipelineSlots.unseenJobs.put(name, Instant.now());
         }
-        launch(pipeline, file, fileId, processingKey, context, jobSource, pipelineSlots);
-        return new Staged(true, queuedTime);
+        Job job = launch(pipeline, file, fileId, processingKey, context, jobSource, pipelineSlots);
+        return new Staged(job.getMetadata().getName(), queuedTime);
     }
 
     private static Set<String> jobNames(Collection<Job> jobs) {
@@ -233,11 +234,12 @@ public class Admission {
     }
 
     /**
-     * Creates the file's Job in its reserved slot; false when it was there already (AlreadyExists), which keeps the
-     * slot taken. Any other failure gives the slot back. With {@code jobSource} (the file's own controller) the Job is
-     * cached there at once, so the file's next reconcile sees it; without, the file learns of it from the watch.
+     * Creates the file's Job in its reserved slot, or finds it there already (AlreadyExists), which keeps the slot
+     * taken; returns it. Any other failure gives the slot back. With {@code jobSource} (the file's own controller)
+     * the Job is cached there at once, so the file's next reconcile sees it; without, the file learns of it from the
+     * watch.
      */
-    private <P extends HasMetadata> boolean launch(EtlPipeline pipeline, EtlFile file, String fileId,
+    private <P extends HasMetadata> Job launch(EtlPipeline pipeline, EtlFile file, String fileId,
             String processingKey, Context<P> context, InformerEventSource<Job, P> jobSource, Slots pipelineSlots) {
         String namespace = file.getMetadata().getNamespace();
         var contract = JobContract.of(fileId, file.getMetadata().getName(), namespace,
@@ -250,13 +252,10 @@ public class Admission {
             } else {
                 context.resourceOperations().create(job, jobSource);
             }
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return false;
-            }
-            pipelineSlots.unseenJobs.remove(file.getMetadata().getName());
-            throw e;
         } catch (RuntimeException e) {
+            if (e instanceof KubernetesClientException k && k.getCode() == 409) {
+                return job;
+            }
             pipelineSlots.unseenJobs.remove(file.getMetadata().getName());
             throw e;
         }
@@ -267,6 +266,6 @@ public class Admission {
             metrics.claimToStart(namespace, pipeline.getMetadata().getName(),
                     Duration.between(claimed, Instant.now()));
         }
-        return true;
+        return job;
     }
 }

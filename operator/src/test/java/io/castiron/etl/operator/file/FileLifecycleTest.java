@@ -212,7 +212,8 @@ class FileLifecycleTest extends OperatorTestSupport {
         drop(bucket, "tests/01_inbox/quick.csv", "1");
         EtlFile f = awaitOnlyFile("relaunch", FilePhase.Succeeded);
         assertThat(crashed).isTrue();
-        assertThat(f.getStatus().getCurrentKey()).isEqualTo("tests/03_archive/" + f.getStatus().getFileId() + "-quick.csv");
+        assertThat(f.getStatus().getCurrentKey())
+                .isEqualTo("tests/03_archive/" + f.getStatus().getFileId() + "-quick.csv");
         assertThat(f.getStatus().getJobName()).isEqualTo(f.getMetadata().getName());
         assertThat(jobsOf("relaunch")).hasSize(1);
     }
