@@ -132,6 +132,22 @@ final class Harness implements AutoCloseable {
                 """.formatted(glob, extra, script);
     }
 
+    /** A pipeline whose processor is a Java class on the runner's classpath, stage folders beside the TOML file. */
+    static String javaPipeline(String glob, Class<?> processor, String extra) {
+        return """
+                [castiron.etl]
+                handled_file_glob = "%s"
+                inbox_dir = "01_inbox"
+                processing_dir = "02_processing"
+                archive_dir = "03_archive"
+                error_dir = "04_failed"
+                %s
+
+                [castiron.etl.java]
+                class_name = "%s"
+                """.formatted(glob, extra, processor.getName());
+    }
+
     /** A pipeline as users of the original tool make one: a TOML file in the config bucket. */
     record Installed(String name, String bucket, String folder) {
         String key(String stage, String fileName) {

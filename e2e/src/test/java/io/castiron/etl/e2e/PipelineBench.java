@@ -39,6 +39,12 @@ class PipelineBench {
     private static final int FILES = Integer.getInteger("bench.files", 500);
     /** Files for the pipeline with the runner as its own process (a JVM start each): {@code -Dbench.child.files}. */
     private static final int CHILD_FILES = Integer.getInteger("bench.child.files", 100);
+    /**
+     * Batches between the cold and the warm one with the runner in-process ({@code -Dbench.warmup.batches}): after
+     * one batch of 500 files the JVMs still spend a third of their CPU compiling; the warm figure is meant to show a
+     * long-running operator.
+     */
+    private static final int WARMUP_BATCHES = Integer.getInteger("bench.warmup.batches", 3);
     /** Which figures to take, {@code -Dbench.parts=claims,heap}; all by default. */
     private static final Set<String> PARTS = Set.of(System.getProperty("bench.parts", "floor,pipeline,child,claims,heap")
             .split(","));
@@ -92,24 +98,31 @@ class PipelineBench {
     }
 
     /**
-     * Drop -> archived through operator, Job stand-in and runner (in this JVM or as a process), no-op processor. With
-     * the runner in-process, a first batch shows fresh JVMs (much of their CPU goes to the JIT) and a second one,
-     * through a new pipeline of the same installation, the steady state of a long-running operator; that one is
-     * returned.
+     * Drop -> archived through operator, Job stand-in and runner (in this JVM or as a process), no-op processor (a
+     * Java class in-process, shell {@code true} in the runner process). With the runner in-process, a first batch
+     * shows fresh JVMs (much of their CPU goes to the JIT); then {@link #WARMUP_BATCHES} batches, each through a new
+     * pipeline of the same installation, and a last one that shows the steady state of a long-running operator; that
+     * one is returned.
      */
     private double pipelineThroughput(Harness.Jobs mode, int files) throws Exception {
         try (Harness h = new Harness(8, mode)) {
             if (mode == Harness.Jobs.CHILD_PROCESS) {
-                return pipelineBatch(h, mode, files, "runner as a process, as the image starts it");
+                return pipelineBatch(h, mode, files, "runner as a process, as the image starts it", true);
             }
-            pipelineBatch(h, mode, files, "runner in-process, cold");
-            return pipelineBatch(h, mode, files, "runner in-process, warm");
+            pipelineBatch(h, mode, files, "runner in-process, cold", true);
+            for (int i = 1; i <= WARMUP_BATCHES; i++) {
+                pipelineBatch(h, mode, files, "runner in-process, warm-up " + i + " of " + WARMUP_BATCHES, false);
+            }
+            return pipelineBatch(h, mode, files, "runner in-process, warm", true);
         }
     }
 
-    private double pipelineBatch(Harness h, Harness.Jobs mode, int files, String how) throws Exception {
-        var p = h.install("bench", "noop.toml", Harness.shellPipeline(".csv", "true",
-                "max_concurrent_jobs = 8\npoll_interval = \"500ms\""));
+    private double pipelineBatch(Harness h, Harness.Jobs mode, int files, String how, boolean details)
+            throws Exception {
+        String processor = "max_concurrent_jobs = 8\npoll_interval = \"500ms\"";
+        var p = h.install("bench", "noop.toml", mode == Harness.Jobs.IN_PROCESS
+                ? Harness.javaPipeline(".csv", NoOpProcessor.class, processor)
+                : Harness.shellPipeline(".csv", "true", processor));
         h.cluster.resetRequestCounts();
         Map<String, Instant> dropped = new ConcurrentHashMap<>();
         byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
@@ -117,6 +130,8 @@ class PipelineBench {
         long testCpu0 = processCpuNanos();
         long childCpu0 = childrenCpuNanos();
         long postgresCpu0 = postgresCpuNanos();
+        Map<String, Long> operatorJit0 = jitCpuNanos(h.operator.pid());
+        Map<String, Long> testJit0 = jitCpuNanos(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         for (int i = 0; i < files; i++) {
             String name = String.format("b%05d.csv", i);
@@ -129,6 +144,8 @@ class PipelineBench {
         double testCpu = (processCpuNanos() - testCpu0) / 1e6;
         double childCpu = (childrenCpuNanos() - childCpu0) / 1e6;
         double postgresCpu = (postgresCpuNanos() - postgresCpu0) / 1e6;
+        double operatorJit = jitSince(h.operator.pid(), operatorJit0) / 1e6;
+        double testJit = jitSince(ProcessHandle.current().pid(), testJit0) / 1e6;
         List<Long> latencies = new ArrayList<>();
         for (EtlFile f : h.files(p.name())) {
             if (Harness.phase(f) == FilePhase.Succeeded && f.getStatus().getCompletionTime() != null) {
@@ -140,12 +157,19 @@ class PipelineBench {
         double rate = files / elapsed;
         System.out.printf("pipeline: %d files in %.1f s = %.2f files/s (8 Jobs at once, %s)%n",
                 files, elapsed, rate, how);
+        if (!details) {
+            System.out.printf("pipeline CPU per file: operator %.1f ms, test JVM %.1f ms (of which JIT compiling"
+                    + " %.1f and %.1f ms)%n", operatorCpu / files, testCpu / files, operatorJit / files,
+                    testJit / files);
+            return rate;
+        }
         System.out.printf("drop -> archived latency: p50 %d ms, p95 %d ms%n", percentile(latencies, 50),
                 percentile(latencies, 95));
         if (mode == Harness.Jobs.IN_PROCESS) {
             System.out.printf("pipeline CPU per file: operator %.1f ms; runners, test servers and Job stand-in "
-                    + "(one JVM) %.1f ms; PostgreSQL %.1f ms%n", operatorCpu / files, testCpu / files,
-                    postgresCpu / files);
+                    + "(one JVM) %.1f ms; PostgreSQL %.1f ms; of the operator's and the test JVM's, JIT compiling "
+                    + "%.1f and %.1f ms%n", operatorCpu / files, testCpu / files, postgresCpu / files,
+                    operatorJit / files, testJit / files);
         } else {
             System.out.printf("pipeline CPU per file: operator %.1f ms; runner processes %.1f ms; test servers "
                     + "and Job stand-in %.1f ms; PostgreSQL %.1f ms%n", operatorCpu / files, childCpu / files,
@@ -212,6 +236,42 @@ class PipelineBench {
                     }
                 });
         return jobs;
+    }
+
+    /**
+     * CPU used so far by each live JIT compiler thread of a JVM (Linux: its threads named "C1/C2 CompilerThread"),
+     * by thread id. A compiler thread that ends between two readings drops out, so the figure can only be low.
+     */
+    private static Map<String, Long> jitCpuNanos(long pid) {
+        var cpu = new java.util.HashMap<String, Long>();
+        List<Path> tasks;
+        try (var list = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks = list.toList();
+        } catch (IOException e) {
+            return cpu;
+        }
+        for (Path task : tasks) {
+            String[] fields = procStat(pid + "/task/" + task.getFileName());
+            String comm;
+            try {
+                comm = Files.readString(task.resolve("comm")).strip();
+            } catch (IOException e) {
+                continue; // the thread ended meanwhile
+            }
+            if (fields != null && comm.contains("CompilerThre")) {
+                cpu.put(task.getFileName().toString(),
+                        (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L);
+            }
+        }
+        return cpu;
+    }
+
+    private static long jitSince(long pid, Map<String, Long> before) {
+        long total = 0;
+        for (var thread : jitCpuNanos(pid).entrySet()) {
+            total += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+        }
+        return total;
     }
 
     /** CPU of this JVM's child processes that have exited and been waited for (the runner processes). */

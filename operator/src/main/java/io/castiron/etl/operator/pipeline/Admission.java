@@ -94,12 +94,18 @@ public class Admission {
             Set<String> jobNames = jobNames(jobs);
             active = countActive(pipelineSlots, jobs, jobNames);
             forgetQueuedOnceShown(pipelineSlots, files);
-            List<EtlFile> queue = queue(files, jobNames);
             int slotsFree = !index.jobsSynced() ? 0 : Math.max(0, pipeline.getSpec().getMaxConcurrentJobs() - active);
-            reserved = new ArrayList<>(queue.subList(0, Math.min(slotsFree, queue.size())));
-            reserved.forEach(f -> pipelineSlots.unseenJobs.put(f.getMetadata().getName(), Instant.now()));
-            pipelineSlots.admitting += reserved.size();
-            queued = queue.size();
+            if (slotsFree == 0) {
+                // the usual pass under load: nothing to start, so the queue needs counting, not sorting
+                reserved = List.of();
+                queued = (int) files.stream().filter(f -> isWaiting(f, jobNames)).count();
+            } else {
+                List<EtlFile> queue = queue(files, jobNames);
+                reserved = new ArrayList<>(queue.subList(0, Math.min(slotsFree, queue.size())));
+                reserved.forEach(f -> pipelineSlots.unseenJobs.put(f.getMetadata().getName(), Instant.now()));
+                pipelineSlots.admitting += reserved.size();
+                queued = queue.size();
+            }
         }
         int done = 0;
         try {
@@ -224,12 +230,16 @@ public class Admission {
 
     /** Queued files without a Job and not being cancelled, oldest first. */
     static List<EtlFile> queue(Collection<EtlFile> files, Set<String> jobNames) {
+        // as instants: ISO-8601 text leaves out a zero fraction, so "...:37Z" would sort after "...:37.015Z";
+        // each parsed once, not at every comparison
+        record Waiting(Instant queuedAt, EtlFile file) {
+        }
         return files.stream()
                 .filter(f -> isWaiting(f, jobNames))
-                // as instants: ISO-8601 text leaves out a zero fraction, so "...:37Z" would sort after "...:37.015Z"
-                .sorted(Comparator.comparing((EtlFile f) -> Times.parse(f.getStatus().getQueuedTime()),
-                        Comparator.nullsLast(Comparator.naturalOrder()))
-                        .thenComparing(f -> f.getMetadata().getName()))
+                .map(f -> new Waiting(Times.parse(f.getStatus().getQueuedTime()), f))
+                .sorted(Comparator.comparing(Waiting::queuedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(w -> w.file().getMetadata().getName()))
+                .map(Waiting::file)
                 .toList();
     }
 
