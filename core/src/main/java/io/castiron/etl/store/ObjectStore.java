@@ -29,6 +29,7 @@ import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.Directive;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -216,10 +217,8 @@ public final class ObjectStore {
     /** The object's size, etag, content type, last modified and user metadata; empty when it does not exist. */
     public Optional<ObjectInfo> stat(String bucket, String key) {
         try {
-            StatObjectResponse s = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-            return Optional.of(new ObjectInfo(key, s.size(), unquote(s.etag()), s.contentType(),
-                    s.lastModified() == null ? null : s.lastModified().toInstant(),
-                    ObjectMetadata.decode(s.userMetadata())));
+            return Optional.of(info(key,
+                    client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())));
         } catch (ErrorResponseException e) {
             if (ABSENT.contains(e.errorResponse().code())) {
                 // a HEAD 404 carries no body, so a missing bucket looks like a missing key: tell them apart
@@ -230,6 +229,12 @@ public final class ObjectStore {
         } catch (Exception e) {
             throw failure("stat", bucket, key, e);
         }
+    }
+
+    private static ObjectInfo info(String key, StatObjectResponse s) {
+        return new ObjectInfo(key, s.size(), unquote(s.etag()), s.contentType(),
+                s.lastModified() == null ? null : s.lastModified().toInstant(),
+                ObjectMetadata.decode(s.userMetadata()));
     }
 
     public boolean exists(String bucket, String key) {
@@ -283,13 +288,25 @@ public final class ObjectStore {
         LOG.debug("moved s3://{}/{} to {}", bucket, from, to);
     }
 
-    /** Writes the object to {@code target}, replacing it; parent folders are created. */
-    public void download(String bucket, String key, Path target) {
-        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+    /**
+     * Writes the object to {@code target} (replacing it; parent folders are created) and returns what {@link #stat}
+     * would, read from the same GET's headers: one request for both. Empty, writing nothing, when the object does
+     * not exist.
+     */
+    public Optional<ObjectInfo> downloadIfPresent(String bucket, String key, Path target) {
+        try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            ObjectInfo info = info(key, new StatObjectResponse(in.headers(), bucket, in.region(), key));
             if (target.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(target.toAbsolutePath().getParent());
             }
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            return Optional.of(info);
+        } catch (ErrorResponseException e) {
+            // unlike a HEAD's, a GET's 404 has a body: NoSuchBucket is not among ABSENT
+            if (ABSENT.contains(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw failure("download", bucket, key, e, " to " + target);
         } catch (Exception e) {
             throw failure("download", bucket, key, e, " to " + target);
         }

@@ -215,11 +215,17 @@ class ObjectStoreTest {
     void uploadDownloadAndDeleteAFile(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("in.txt"), "hello");
         store.upload(bucket, "files/in.txt", file, "text/plain", Map.of("origin", "test"));
-        store.download(bucket, "files/in.txt", dir.resolve("out/in.txt"));
-        store.download(bucket, "files/in.txt", dir.resolve("out/in.txt"));
+        store.downloadIfPresent(bucket, "files/in.txt", dir.resolve("out/in.txt"));
+        var got = store.downloadIfPresent(bucket, "files/in.txt", dir.resolve("out/in.txt")).orElseThrow();
 
         assertThat(dir.resolve("out/in.txt")).hasContent("hello");
-        assertThat(store.stat(bucket, "files/in.txt").orElseThrow().metadata("origin")).contains("test");
+        assertThat(got).as("what the GET says is what a stat says")
+                .isEqualTo(store.stat(bucket, "files/in.txt").orElseThrow());
+        assertThat(got.metadata("origin")).contains("test");
+        assertThat(got.size()).isEqualTo(5);
+        assertThat(got.contentType()).isEqualTo("text/plain");
+        assertThat(store.downloadIfPresent(bucket, "files/missing.txt", dir.resolve("out/missing.txt"))).isEmpty();
+        assertThat(dir.resolve("out/missing.txt")).doesNotExist();
         store.delete(bucket, "files/in.txt");
         store.delete(bucket, "files/in.txt");
         assertThat(store.stat(bucket, "files/in.txt")).isEmpty();
@@ -233,7 +239,8 @@ class ObjectStoreTest {
         assertThatThrownBy(() -> store.stat("no-such-bucket-x", "a.csv"))
                 .isInstanceOf(ObjectStoreException.class)
                 .hasMessageContaining("s3://no-such-bucket-x/a.csv");
-        assertThatThrownBy(() -> store.download(bucket, "missing/file.csv", dir.resolve("x")))
-                .hasMessageContaining("missing/file.csv");
+        assertThatThrownBy(() -> store.downloadIfPresent("no-such-bucket-x", "a.csv", dir.resolve("x")))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("s3://no-such-bucket-x/a.csv");
     }
 }

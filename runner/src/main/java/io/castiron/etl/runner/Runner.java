@@ -40,10 +40,10 @@ import io.castiron.etl.store.ObjectStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Processes the one file of a Job (ARCHITECTURE.md, lifecycle step 6): reads the contract, marks the row
- * Processing, downloads the file, runs the processor while forwarding its progress, then moves the file to
- * archive or error and records the outcome. {@link #run} returns the process exit code
- * ({@link RunnerExitCodes}).
+ * Processes the one file of a Job (ARCHITECTURE.md, lifecycle step 6): reads the contract, downloads the file
+ * (the same request tells whether an earlier attempt finished it), marks the row Processing, runs the processor
+ * while forwarding its progress, then moves the file to archive or error and records the outcome. {@link #run}
+ * returns the process exit code ({@link RunnerExitCodes}).
  */
 public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
@@ -146,29 +146,28 @@ public final class Runner {
             // the first S3 and PostgreSQL requests (connections, class loading) overlap
             var rowLookup = CompletableFuture.supplyAsync(() -> retry.call(
                     "read the " + StatusStore.TABLE + " row of file " + id, () -> rows.findById(id)));
-            Optional<ObjectInfo> object = retry.call("stat s3://" + bucket + "/" + key, () -> store.stat(bucket, key));
-            FileStatusRecord row = join(rowLookup).orElseThrow(() -> new InfrastructureException(
-                    "no " + StatusStore.TABLE + " row has id " + id));
-            if (object.isEmpty()) {
-                return resumeFinished(row);
-            }
-            if (layout.archiveDir().isEmpty() && row.status() == FileStatus.COMPLETE) {
-                log("was processed by an earlier attempt; deleting s3://{}/{}", bucket, key);
-                retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
-                return RunnerExitCodes.PROCESSED;
-            }
-            int attempt = row.attempts() + 1;
-            retry.run("mark file " + id + " Processing", () -> rows.markProcessing(id, attempt,
-                    contract.etlFileName()));
-            events.status(contract.fileId(), JobStatus.PROCESSING);
-            log("processing s3://{}/{} (attempt {})", bucket, key, attempt);
-
             Path workDir = null;
             try {
                 workDir = LocalFiles.privateDir(options.tempRoot(), "castiron-" + contract.fileId() + "-");
-                Path dataDir = Files.createDirectory(workDir.resolve("data"));
-                Path file = LocalFiles.inside(dataDir, contract.originalName());
-                retry.run("download s3://" + bucket + "/" + key, () -> store.download(bucket, key, file));
+                Path file = LocalFiles.inside(Files.createDirectory(workDir.resolve("data")), contract.originalName());
+                // The GET that downloads the file also tells whether it is still in processing (no stat first).
+                Optional<ObjectInfo> object = retry.call("download s3://" + bucket + "/" + key,
+                        () -> store.downloadIfPresent(bucket, key, file));
+                FileStatusRecord row = join(rowLookup).orElseThrow(() -> new InfrastructureException(
+                        "no " + StatusStore.TABLE + " row has id " + id));
+                if (object.isEmpty()) {
+                    return resumeFinished(row);
+                }
+                if (layout.archiveDir().isEmpty() && row.status() == FileStatus.COMPLETE) {
+                    log("was processed by an earlier attempt; deleting s3://{}/{}", bucket, key);
+                    retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
+                    return RunnerExitCodes.PROCESSED;
+                }
+                int attempt = row.attempts() + 1;
+                retry.run("mark file " + id + " Processing", () -> rows.markProcessing(id, attempt,
+                        contract.etlFileName()));
+                events.status(contract.fileId(), JobStatus.PROCESSING);
+                log("processing s3://{}/{} (attempt {})", bucket, key, attempt);
                 if (stopRequested.get()) {
                     log("stopped before the processor started; s3://{}/{} stays", bucket, key);
                     return RunnerExitCodes.TERMINATED;
