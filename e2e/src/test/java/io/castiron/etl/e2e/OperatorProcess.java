@@ -60,7 +60,7 @@ final class OperatorProcess implements AutoCloseable {
         Files.createDirectories(logs);
         log = logs.resolve("operator-" + STARTS.incrementAndGet() + ".log");
         var command = new ArrayList<String>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC"));
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")); // C1 only, as the image runs it
         // For profiling, e.g. -Dcastiron.operator.jvmArgs=-XX:StartFlightRecording=filename=op.jfr
         String extra = System.getProperty("castiron.operator.jvmArgs", "").strip();
         if (!extra.isEmpty()) {
