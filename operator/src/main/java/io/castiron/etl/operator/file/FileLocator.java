@@ -1,17 +1,24 @@
 package io.castiron.etl.operator.file;
 
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.stage.StageLayout;
+import io.castiron.etl.status.FileStatus;
+import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.store.ObjectStore;
 
 /** Finds which stage a file is in now: the truth when a Job's outcome and the file's place disagree. */
 @ApplicationScoped
 public class FileLocator {
+    private static final Logger LOG = Logger.getLogger(FileLocator.class);
+
     public enum Stage {
         INBOX, PROCESSING, ARCHIVE, ERROR, CANCELED, NOWHERE
     }
@@ -22,16 +29,33 @@ public class FileLocator {
     @Inject
     ObjectStore store;
 
+    @Inject
+    StatusStore rows;
+
     /**
-     * Looks where a finished Job left the file: a succeeded Job's runner completed its move, so the archive is
-     * asked first (one lookup instead of a miss in processing and then a hit).
+     * Where a succeeded Job left the file. Its runner wrote the archive key into the file's row before it exited
+     * 0, so the row answers without an S3 request; a row that says anything else (the file was canceled, had no
+     * archive folder, or PostgreSQL is away) leads to asking S3, archive first.
      */
     public Location locateAfterSuccess(EtlFile file, StageLayout layout) {
-        Optional<String> archive = layout.archiveKey(file.getMetadata().getUid(), file.getSpec().getOriginalName());
-        if (archive.isPresent() && store.exists(layout.bucket(), archive.get())) {
+        String id = file.getMetadata().getUid();
+        Optional<String> archive = layout.archiveKey(id, file.getSpec().getOriginalName());
+        if (archive.isPresent() && (archivedPerRow(id, archive.get()) || store.exists(layout.bucket(),
+                archive.get()))) {
             return new Location(Stage.ARCHIVE, archive.get());
         }
         return locate(file, layout);
+    }
+
+    private boolean archivedPerRow(String id, String archiveKey) {
+        try {
+            return rows.findById(UUID.fromString(id))
+                    .filter(r -> r.status() == FileStatus.COMPLETE && archiveKey.equals(r.fileName()))
+                    .isPresent();
+        } catch (RuntimeException e) {
+            LOG.debugf("file %s: cannot read its row (%s); asking the object store where it is", id, e.getMessage());
+            return false;
+        }
     }
 
     /** Processing first: a file caught between the copy and the delete of a move counts as not yet moved. */
