@@ -120,20 +120,15 @@ final class Harness implements AutoCloseable {
      * @param extra  more {@code [castiron.etl]} lines, or ""
      */
     static String shellPipeline(String glob, String script, String extra) {
-        return """
-                [castiron.etl]
-                handled_file_glob = "%s"
-                inbox_dir = "01_inbox"
-                processing_dir = "02_processing"
-                archive_dir = "03_archive"
-                error_dir = "04_failed"
-                %s
-                shell = "%s"
-                """.formatted(glob, extra, script);
+        return pipeline(glob, extra + "\nshell = \"" + script + "\"");
     }
 
     /** A pipeline whose processor is a Java class on the runner's classpath, stage folders beside the TOML file. */
     static String javaPipeline(String glob, Class<?> processor, String extra) {
+        return pipeline(glob, extra + "\n\n[castiron.etl.java]\nclass_name = \"" + processor.getName() + "\"");
+    }
+
+    private static String pipeline(String glob, String rest) {
         return """
                 [castiron.etl]
                 handled_file_glob = "%s"
@@ -142,10 +137,7 @@ final class Harness implements AutoCloseable {
                 archive_dir = "03_archive"
                 error_dir = "04_failed"
                 %s
-
-                [castiron.etl.java]
-                class_name = "%s"
-                """.formatted(glob, extra, processor.getName());
+                """.formatted(glob, rest);
     }
 
     /** A pipeline as users of the original tool make one: a TOML file in the config bucket. */
