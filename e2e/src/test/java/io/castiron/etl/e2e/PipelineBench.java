@@ -262,8 +262,7 @@ class PipelineBench {
                 continue; // the thread ended meanwhile
             }
             if (fields != null && comm.contains("CompilerThre")) {
-                cpu.put(task.getFileName().toString(),
-                        (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L);
+                cpu.put(task.getFileName().toString(), cpuNanos(fields, 11, 12));
             }
         }
         return cpu;
@@ -280,7 +279,7 @@ class PipelineBench {
     /** CPU of this JVM's child processes that have exited and been waited for (the runner processes). */
     private static long childrenCpuNanos() {
         String[] fields = procStat("self");
-        return fields == null ? 0 : (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+        return fields == null ? 0 : cpuNanos(fields, 13, 14);
     }
 
     /**
@@ -296,11 +295,7 @@ class PipelineBench {
             if (postmaster == null) {
                 return 0;
             }
-            long ticks = 0;
-            for (int i = 11; i <= 14; i++) {
-                ticks += Long.parseLong(postmaster[i]);
-            }
-            return ticks * 10_000_000L;
+            return cpuNanos(postmaster, 11, 14);
         } catch (SQLException e) {
             return 0;
         }
@@ -317,6 +312,15 @@ class PipelineBench {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The sum of {@link #procStat} fields {@code first..last} (clock ticks of 10 ms), in nanoseconds. */
+    private static long cpuNanos(String[] stat, int first, int last) {
+        long ticks = 0;
+        for (int i = first; i <= last; i++) {
+            ticks += Long.parseLong(stat[i]);
+        }
+        return ticks * 10_000_000L;
     }
 
     private static long processCpuNanos() {

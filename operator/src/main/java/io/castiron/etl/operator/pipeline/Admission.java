@@ -24,6 +24,7 @@ import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Metrics;
 import io.castiron.etl.operator.Times;
+import io.castiron.etl.operator.file.FileStatusWriter;
 import io.castiron.etl.operator.job.JobFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -204,8 +205,7 @@ public class Admission {
             return;
         }
         for (EtlFile f : files) {
-            if (f.getStatus() != null && f.getStatus().getPhase() != null
-                    && f.getStatus().getPhase() != FilePhase.Pending) {
+            if (FileStatusWriter.phaseOf(f) != FilePhase.Pending) {
                 pipelineSlots.unseenQueued.remove(f.getMetadata().getName());
             }
         }
@@ -224,7 +224,7 @@ public class Admission {
     }
 
     private static boolean isWaiting(EtlFile f, Set<String> jobNames) {
-        return f.getStatus() != null && f.getStatus().getPhase() == FilePhase.Queued && !f.isCancelRequested()
+        return FileStatusWriter.phaseOf(f) == FilePhase.Queued && !f.isCancelRequested()
                 && !jobNames.contains(f.getMetadata().getName());
     }
 
