@@ -32,6 +32,7 @@ import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
@@ -59,26 +60,35 @@ public final class ObjectStore {
     private static final Duration MINIO_DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
     private final MinioClient client;
+    private final CopyClient copier;
 
-    public ObjectStore(MinioClient client) {
+    private ObjectStore(MinioClient client, CopyClient copier) {
         this.client = client;
+        this.copier = copier;
     }
 
     /** A store on the S3 endpoint, keys and region of {@code settings}, for a single caller (the runner). */
     public static ObjectStore from(Settings settings) {
-        return new ObjectStore(client(settings, plainHttp(settings) ? plainHttpClient() : null));
+        long timeout = MINIO_DEFAULT_TIMEOUT.toMillis();
+        return on(settings, plainHttp(settings) ? plainHttpClient()
+                : HttpUtils.newDefaultHttpClient(timeout, timeout, timeout));
     }
 
-    /** A client on {@code settings}' endpoint; {@code http} null for MinIO's own HTTP client. */
-    private static MinioClient client(Settings settings, OkHttpClient http) {
-        var builder = MinioClient.builder()
+    /** The SDK's client and the copier on {@code settings}' endpoint, sharing one HTTP client (its connections). */
+    private static ObjectStore on(Settings settings, OkHttpClient http) {
+        var client = MinioClient.builder()
                 .endpoint(settings.s3Endpoint())
                 .credentials(settings.s3AccessKey(), settings.s3SecretKey())
-                .region(settings.s3Region());
-        if (http != null) {
-            builder.httpClient(http, true);
-        }
-        return builder.build();
+                .region(settings.s3Region())
+                .httpClient(http, true)
+                .build();
+        var copier = new CopyClient(MinioAsyncClient.builder()
+                .endpoint(settings.s3Endpoint())
+                .credentials(settings.s3AccessKey(), settings.s3SecretKey())
+                .region(settings.s3Region())
+                .httpClient(http, false)
+                .build());
+        return new ObjectStore(client, copier);
     }
 
     private static boolean plainHttp(Settings settings) {
@@ -113,10 +123,10 @@ public final class ObjectStore {
         long timeout = MINIO_DEFAULT_TIMEOUT.toMillis();
         OkHttpClient base = plainHttp(settings) ? plainHttpClient()
                 : HttpUtils.newDefaultHttpClient(timeout, timeout, timeout);
-        return new ObjectStore(client(settings, base.newBuilder()
+        return on(settings, base.newBuilder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(maxConcurrentRequests, 5, TimeUnit.MINUTES))
-                .build()));
+                .build());
     }
 
     /** Creates the bucket unless it exists; true when it created it. */
@@ -245,40 +255,42 @@ public final class ObjectStore {
      * Moves {@code from} to {@code to} (copy, then delete) giving the target {@code userMetadata}, or the
      * source's metadata when {@code userMetadata} is null; the content type is kept. Idempotent, so a retried
      * step resumes: when the source is gone and the target exists the move already happened and this returns
-     * false; when both are gone it fails naming both keys. Returns true when it moved the object now.
+     * false; when both are gone it fails naming both keys. Returns true when it moved the object now. Looks the
+     * source up first (its size, and its content type, which a copy that replaces metadata must restate).
      */
     public boolean move(String bucket, String from, String to, Map<String, String> userMetadata) {
         Optional<ObjectInfo> source = stat(bucket, from);
         if (source.isEmpty()) {
-            if (exists(bucket, to)) {
-                LOG.debug("s3://{}/{} already moved to {}", bucket, from, to);
-                return false;
-            }
-            throw new ObjectStoreException("cannot move s3://" + bucket + "/" + from + " to " + to
-                    + ": neither the source nor the target exists");
+            return alreadyMoved(bucket, from, to);
         }
-        move(bucket, source.get(), to, userMetadata);
-        return true;
+        return move(bucket, source.get(), to, userMetadata);
     }
 
     /**
-     * {@link #move(String, String, String, Map)} of an object the caller has just looked up ({@link #stat}), saving
-     * a request; fails naming the key when the object is gone by now.
+     * {@link #move(String, String, String, Map)} of an object the caller has just looked up ({@link #stat}, or the
+     * GET of {@link #downloadIfPresent}), saving that request: a copy and a delete. Just as idempotent.
      */
-    public void move(String bucket, ObjectInfo source, String to, Map<String, String> userMetadata) {
-        String from = source.key();
-        var copy = CopyObjectArgs.builder()
-                .bucket(bucket)
-                .object(to)
-                .source(CopySource.builder().bucket(bucket).object(from).build());
-        if (userMetadata != null) {
-            String contentType = source.contentType();
-            copy.metadataDirective(Directive.REPLACE)
-                    .userMetadata(ObjectMetadata.encode(userMetadata))
-                    .headers(Map.of("Content-Type", contentType == null ? DEFAULT_CONTENT_TYPE : contentType));
-        }
+    public boolean move(String bucket, ObjectInfo source, String to, Map<String, String> userMetadata) {
+        String contentType = source.contentType() == null ? DEFAULT_CONTENT_TYPE : source.contentType();
+        return copyThenDelete(bucket, source.key(), to, userMetadata, contentType,
+                source.size() > CopyClient.MAX_SINGLE_COPY);
+    }
+
+    /** @param large over 5 GiB: the SDK's copy, which looks the source up again and copies it in parts */
+    private boolean copyThenDelete(String bucket, String from, String to, Map<String, String> userMetadata,
+            String contentType, boolean large) {
+        var copy = copyArgs(bucket, from, to, userMetadata, contentType);
         try {
-            client.copyObject(copy.build());
+            if (large) {
+                client.copyObject(copy);
+            } else {
+                copier.copy(copy);
+            }
+        } catch (ErrorResponseException e) {
+            if (ABSENT.contains(e.errorResponse().code())) {
+                return alreadyMoved(bucket, from, to);
+            }
+            throw failure("copy", bucket, from + " to " + to, e);
         } catch (Exception e) {
             throw failure("copy", bucket, from + " to " + to, e);
         }
@@ -286,6 +298,31 @@ public final class ObjectStore {
             delete(bucket, from);
         }
         LOG.debug("moved s3://{}/{} to {}", bucket, from, to);
+        return true;
+    }
+
+    private static CopyObjectArgs copyArgs(String bucket, String from, String to, Map<String, String> userMetadata,
+            String contentType) {
+        var copy = CopyObjectArgs.builder()
+                .bucket(bucket)
+                .object(to)
+                .source(CopySource.builder().bucket(bucket).object(from).build());
+        if (userMetadata != null) {
+            copy.metadataDirective(Directive.REPLACE)
+                    .userMetadata(ObjectMetadata.encode(userMetadata))
+                    .headers(Map.of("Content-Type", contentType));
+        }
+        return copy.build();
+    }
+
+    /** The source is gone: the move happened already if the target is there; otherwise nothing is left to move. */
+    private boolean alreadyMoved(String bucket, String from, String to) {
+        if (exists(bucket, to)) {
+            LOG.debug("s3://{}/{} already moved to {}", bucket, from, to);
+            return false;
+        }
+        throw new ObjectStoreException("cannot move s3://" + bucket + "/" + from + " to " + to
+                + ": neither the source nor the target exists");
     }
 
     /**

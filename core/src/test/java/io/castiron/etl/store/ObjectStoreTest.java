@@ -164,19 +164,32 @@ class ObjectStoreTest {
     }
 
     @Test
-    void aMoveOfAnObjectAlreadyLookedUpSkipsTheLookupAndFailsWhenItIsGone() {
+    void aMoveOfAnObjectAlreadyLookedUpIsJustAsIdempotent() {
         put("known/01_inbox/k.csv", "k", "text/csv");
         var source = store.stat(bucket, "known/01_inbox/k.csv").orElseThrow();
 
-        store.move(bucket, source, "known/02_processing/k.csv", ObjectMetadata.of("5", "k.csv", FileStatus.QUEUED));
+        assertThat(store.move(bucket, source, "known/02_processing/k.csv",
+                ObjectMetadata.of("5", "k.csv", FileStatus.QUEUED))).isTrue();
 
         var moved = store.stat(bucket, "known/02_processing/k.csv").orElseThrow();
         assertThat(moved.contentType()).isEqualTo("text/csv");
         assertThat(moved.userMetadata()).containsEntry(ObjectMetadata.ID, "5");
         assertThat(store.exists(bucket, "known/01_inbox/k.csv")).isFalse();
+        assertThat(store.move(bucket, source, "known/02_processing/k.csv", null)).as("the same move again").isFalse();
         assertThatThrownBy(() -> store.move(bucket, source, "known/03_archive/k.csv", null))
                 .isInstanceOf(ObjectStoreException.class)
-                .hasMessageContaining("known/01_inbox/k.csv");
+                .hasMessageContaining("known/01_inbox/k.csv").hasMessageContaining("known/03_archive/k.csv")
+                .hasMessageContaining("neither the source nor the target exists");
+    }
+
+    @Test
+    void aMoveToAMissingBucketOrFromAMissingBucketNamesIt() {
+        put("nobucket/a.csv", "a", "text/csv");
+        var source = store.stat(bucket, "nobucket/a.csv").orElseThrow();
+        assertThatThrownBy(() -> store.move(bucket + "-absent", source, "nobucket/b.csv", null))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining(bucket + "-absent").hasMessageContaining("NoSuchBucket");
+        assertThat(store.exists(bucket, "nobucket/a.csv")).as("source untouched").isTrue();
     }
 
     @Test

@@ -242,7 +242,7 @@ public final class Runner {
             if (archiveKey.isPresent()) {
                 var metadata = ObjectMetadata.withStatus(object.userMetadata(), FileStatus.COMPLETE);
                 retry.run("move s3://" + bucket + "/" + key + " to " + archiveKey.get(),
-                        () -> store.move(bucket, key, archiveKey.get(), metadata));
+                        () -> store.move(bucket, object, archiveKey.get(), metadata));
                 retry.run("mark file " + id + " Complete",
                         () -> rows.finish(id, FileStatus.COMPLETE, archiveKey.get(), null));
                 log("processed; moved to s3://{}/{}", bucket, archiveKey.get());
@@ -271,7 +271,7 @@ public final class Runner {
             }
             var metadata = ObjectMetadata.withStatus(object.userMetadata(), FileStatus.FAILED);
             retry.run("move s3://" + bucket + "/" + key + " to " + errorKey,
-                    () -> store.move(bucket, key, errorKey, metadata));
+                    () -> store.move(bucket, object, errorKey, metadata));
             String error = shorten(outcome.error());
             retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey, error));
             events.status(contract.fileId(), JobStatus.FAILURE);
