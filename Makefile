@@ -59,7 +59,7 @@ cds-class-list: ## Rewrite the classes the runner image's class-data archive loa
 bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [CHILD_N=100] [PARTS=floor,pipeline,child,claims,heap]
 	@$(MVN) -q -DskipTests install
 	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(CHILD_N),-Dbench.child.files=$(CHILD_N)) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
-	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|runner)' \
+	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|S3|runner)' \
 	  || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
 
 images: ## Build the operator and runner images (mvn package, then docker build; IMAGE_TAG=dev)

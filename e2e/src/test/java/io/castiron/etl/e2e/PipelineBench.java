@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,7 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.store.ObjectInfo;
 import io.castiron.etl.testkit.PostgresTestServer;
+import io.castiron.etl.testkit.S3TestServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -134,6 +136,7 @@ class PipelineBench {
                 ? Harness.javaPipeline(".csv", NoOpProcessor.class, processor)
                 : Harness.shellPipeline(".csv", "true", processor));
         h.cluster.resetRequestCounts();
+        S3TestServer.shared().resetCalls();
         Map<String, Instant> dropped = new ConcurrentHashMap<>();
         byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
         Duration operatorCpu0 = h.operator.cpuTime();
@@ -186,6 +189,7 @@ class PipelineBench {
                     testCpu / files, postgresCpu / files);
         }
         printApiLoad(h, files);
+        printS3Load(files);
         return rate;
     }
 
@@ -378,6 +382,19 @@ class PipelineBench {
                 System.out.printf("API   %-40s %6d%n", request, n);
             }
         });
+    }
+
+    /**
+     * What the S3 server's storage layer was asked per file (its helpers getContext and blobBuilder left out): the
+     * drop of each file is a putBlob, each copy a blobMetadata of its source and a copyBlob.
+     */
+    private static void printS3Load(int files) {
+        String calls = S3TestServer.shared().calls().entrySet().stream()
+                .filter(e -> !Set.of("getContext", "blobBuilder").contains(e.getKey()))
+                .map(e -> String.format("%s %.2f", e.getKey(), (double) e.getValue() / files))
+                .collect(Collectors.joining(", "));
+        System.out.printf("S3 server calls per file (storage layer; a copy is blobMetadata + copyBlob; the drop is"
+                + " putBlob): %s%n", calls);
     }
 
     private static String jcmd(long pid, String command) throws Exception {

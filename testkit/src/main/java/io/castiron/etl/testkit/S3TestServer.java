@@ -1,13 +1,19 @@
 package io.castiron.etl.testkit;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.filesystem.reference.FilesystemConstants;
 import org.slf4j.Logger;
@@ -30,6 +36,7 @@ public final class S3TestServer {
     private final S3Proxy proxy;
     private final Path dataDir;
     private final String endpoint;
+    private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
 
     private S3TestServer() throws Exception {
         long started = System.nanoTime();
@@ -41,7 +48,7 @@ public final class S3TestServer {
                 .build(BlobStoreContext.class)
                 .getBlobStore();
         proxy = S3Proxy.builder()
-                .blobStore(blobStore)
+                .blobStore(counting(blobStore))
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
@@ -50,6 +57,34 @@ public final class S3TestServer {
         LOG.info("S3 test server at {} (data in {}) started in {} ms", endpoint, dataDir,
                 (System.nanoTime() - started) / 1_000_000);
         TestFiles.onExit(this::stop);
+    }
+
+    /** The store with each call counted by method: what the server was asked to do, for the bench. */
+    private BlobStore counting(BlobStore store) {
+        return (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[] {BlobStore.class},
+                (self, method, args) -> {
+                    calls.computeIfAbsent(method.getName(), k -> new LongAdder()).increment();
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
+     * Calls of the server's storage layer since the last {@link #resetCalls()}, by method: {@code getBlob} (a GET),
+     * {@code blobMetadata} (a HEAD, or a copy's look at its source), {@code copyBlob}, {@code removeBlob},
+     * {@code putBlob}, {@code list}.
+     */
+    public Map<String, Long> calls() {
+        var copy = new TreeMap<String, Long>();
+        calls.forEach((method, n) -> copy.put(method, n.sum()));
+        return copy;
+    }
+
+    public void resetCalls() {
+        calls.clear();
     }
 
     /** The JVM's S3 server, started on first use. */
