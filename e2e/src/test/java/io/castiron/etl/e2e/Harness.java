@@ -100,6 +100,11 @@ final class Harness implements AutoCloseable {
     /** Kill the operator (as kill -9 would) and start a new one. */
     void restartOperator() throws Exception {
         operator.kill();
+        startOperator();
+    }
+
+    /** A new operator process, after {@code operator.kill()}. */
+    void startOperator() throws Exception {
         operator = new OperatorProcess(cluster, settingsEnv, Map.of()).start();
     }
 

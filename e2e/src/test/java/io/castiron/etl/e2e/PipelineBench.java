@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.management.OperatingSystemMXBean;
 
+import io.castiron.etl.api.ResourceNames;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.store.ObjectInfo;
@@ -202,6 +203,47 @@ class PipelineBench {
             claimBatch(h, jobs, "cold", "claims-cold");
             claimBatch(h, jobs, "warm", "claims-warm");
             printApiLoad(h, 2 * FILES);
+            // A pipeline's finished files stay for its retention (24 h by default): does staging slow down with them?
+            // They are written while no operator runs, so none of its writes races the bench's; the new operator
+            // gets the same one batch of warm-up as the warm figure.
+            h.operator.kill();
+            finishedFiles(h, ResourceNames.pipelineNameFor("claims-retained/claims.toml"), 10_000);
+            h.startOperator();
+            claimBatch(h, jobs, "cold, 10,000 finished files of another pipeline retained", "claims-retained-cold");
+            claimBatch(h, jobs, "warm, 10,000 finished files of the pipeline retained", "claims-retained");
+        }
+    }
+
+    /** {@code count} Succeeded EtlFiles of {@code pipeline}, finished just now. */
+    private static void finishedFiles(Harness h, String pipeline, int count) throws Exception {
+        var files = h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var created = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                created.add(pool.submit(() -> {
+                    var f = new EtlFile();
+                    f.setMetadata(new ObjectMetaBuilder().withName(String.format("done-%05d", n))
+                            .withLabels(Map.of(Harness.PIPELINE_LABEL, pipeline)).build());
+                    f.getSpec().setPipeline(pipeline);
+                    f.getSpec().setBucket(h.settings.configBucket());
+                    f.getSpec().setInboxKey("claims-retained/01_inbox/done-" + n + ".csv");
+                    f.getSpec().setOriginalName("done-" + n + ".csv");
+                    var done = files.resource(f).create();
+                    done.getStatus().setPhase(FilePhase.Succeeded);
+                    done.getStatus().setFileId(done.getMetadata().getUid());
+                    done.getStatus().setCurrentKey("claims-retained/03_archive/" + done.getMetadata().getUid()
+                            + "-done-" + n + ".csv");
+                    done.getStatus().setCompletionTime(Instant.now().toString());
+                    files.resource(done).updateStatus();
+                }));
+            }
+            for (var f : created) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
