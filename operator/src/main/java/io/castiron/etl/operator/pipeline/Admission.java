@@ -5,11 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +20,6 @@ import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.PipelineValidation;
 import io.castiron.etl.contract.JobContract;
-import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Metrics;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.file.FileStatusWriter;
@@ -88,20 +86,20 @@ public class Admission {
         List<EtlFile> reserved;
         int active;
         int queued;
+        String namespace = pipeline.getMetadata().getNamespace();
         synchronized (pipelineSlots) {
             // Read under the lock, as at staging: an older view could miss Jobs whose launch a newer one confirmed.
-            List<Job> jobs = index.jobs(key);
-            List<EtlFile> files = index.files(key);
-            Set<String> jobNames = jobNames(jobs);
-            active = countActive(pipelineSlots, jobs, jobNames);
-            forgetQueuedOnceShown(pipelineSlots, files);
+            active = countActive(pipelineSlots, key, namespace);
+            forgetQueuedOnceShown(pipelineSlots, namespace);
+            List<EtlFile> files = index.openFiles(key);
+            Predicate<String> hasJob = hasJob(pipelineSlots, namespace);
             int slotsFree = !index.jobsSynced() ? 0 : Math.max(0, pipeline.getSpec().getMaxConcurrentJobs() - active);
             if (slotsFree == 0) {
                 // the usual pass under load: nothing to start, so the queue needs counting, not sorting
                 reserved = List.of();
-                queued = (int) files.stream().filter(f -> isWaiting(f, jobNames)).count();
+                queued = (int) files.stream().filter(f -> isWaiting(f, hasJob)).count();
             } else {
-                List<EtlFile> queue = queue(files, jobNames);
+                List<EtlFile> queue = queue(files, hasJob);
                 reserved = new ArrayList<>(queue.subList(0, Math.min(slotsFree, queue.size())));
                 reserved.forEach(f -> pipelineSlots.unseenJobs.put(f.getMetadata().getName(), Instant.now()));
                 pipelineSlots.admitting += reserved.size();
@@ -154,15 +152,13 @@ public class Admission {
         Slots pipelineSlots = slots.computeIfAbsent(key, k -> new Slots());
         boolean valid = PipelineValidation.problems(pipeline.getSpec()).isEmpty();
         String queuedTime;
+        String namespace = file.getMetadata().getNamespace();
         synchronized (pipelineSlots) {
             queuedTime = Times.now();
-            List<Job> jobs = index.jobs(key);
-            Set<String> jobNames = jobNames(jobs);
-            int active = countActive(pipelineSlots, jobs, jobNames);
-            List<EtlFile> files = index.files(key);
-            forgetQueuedOnceShown(pipelineSlots, files);
+            int active = countActive(pipelineSlots, key, namespace);
+            forgetQueuedOnceShown(pipelineSlots, namespace);
             boolean othersWait = pipelineSlots.admitting > 0 || !pipelineSlots.unseenQueued.isEmpty()
-                    || anyWaiting(files, jobNames);
+                    || anyWaiting(index.openFiles(key), hasJob(pipelineSlots, namespace));
             if (othersWait || !valid || !index.jobsSynced() || active >= pipeline.getSpec().getMaxConcurrentJobs()) {
                 pipelineSlots.unseenQueued.put(name, Instant.now());
                 return new Staged(null, queuedTime);
@@ -173,69 +169,59 @@ public class Admission {
         return new Staged(job.getMetadata().getName(), queuedTime);
     }
 
-    private static Set<String> jobNames(Collection<Job> jobs) {
-        Set<String> names = new HashSet<>();
-        for (Job j : jobs) {
-            names.add(j.getMetadata().getName());
-        }
-        return names;
-    }
-
-    /** Active Jobs the informer shows plus those launched since; forgets launches the informer has caught up on. */
-    private static int countActive(Slots pipelineSlots, Collection<Job> jobs, Set<String> jobNames) {
+    /**
+     * Active Jobs the informer shows plus those launched since; forgets launches the informer has caught up on (or
+     * that it never showed for too long: they were deleted).
+     */
+    private int countActive(Slots pipelineSlots, String key, String namespace) {
         Instant forgetBefore = Instant.now().minus(UNSEEN_FOR_AT_MOST);
         pipelineSlots.unseenJobs.entrySet()
-                .removeIf(e -> jobNames.contains(e.getKey()) || e.getValue().isBefore(forgetBefore));
-        jobNames.addAll(pipelineSlots.unseenJobs.keySet());
-        int active = pipelineSlots.unseenJobs.size();
-        for (Job j : jobs) {
-            if (Jobs.isActive(j)) {
-                active++;
-            }
-        }
-        return active;
+                .removeIf(e -> e.getValue().isBefore(forgetBefore) || index.hasJob(namespace, e.getKey()));
+        return pipelineSlots.unseenJobs.size() + index.activeJobs(key).size();
+    }
+
+    /** Whether a file (by name) has a Job, shown by the informer or launched since. */
+    private Predicate<String> hasJob(Slots pipelineSlots, String namespace) {
+        return name -> pipelineSlots.unseenJobs.containsKey(name) || index.hasJob(namespace, name);
     }
 
     /**
      * Forgets the files this operator queued once the informer shows them past Pending (it has their Queued write,
      * or a later one), and those it never showed for too long.
      */
-    private static void forgetQueuedOnceShown(Slots pipelineSlots, Collection<EtlFile> files) {
+    private void forgetQueuedOnceShown(Slots pipelineSlots, String namespace) {
         if (pipelineSlots.unseenQueued.isEmpty()) {
             return;
         }
-        for (EtlFile f : files) {
-            if (FileStatusWriter.phaseOf(f) != FilePhase.Pending) {
-                pipelineSlots.unseenQueued.remove(f.getMetadata().getName());
-            }
-        }
         Instant forgetBefore = Instant.now().minus(QUEUED_UNSEEN_FOR_AT_MOST);
-        pipelineSlots.unseenQueued.values().removeIf(at -> at.isBefore(forgetBefore));
+        pipelineSlots.unseenQueued.entrySet().removeIf(e -> e.getValue().isBefore(forgetBefore)
+                || index.file(namespace, e.getKey()).map(f -> FileStatusWriter.phaseOf(f) != FilePhase.Pending)
+                        .orElse(false));
     }
 
     /** Whether a queued file waits for a slot (a loop: this runs for every file staged). */
-    private static boolean anyWaiting(Collection<EtlFile> files, Set<String> jobNames) {
+    private static boolean anyWaiting(Collection<EtlFile> files, Predicate<String> hasJob) {
         for (EtlFile f : files) {
-            if (isWaiting(f, jobNames)) {
+            if (isWaiting(f, hasJob)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean isWaiting(EtlFile f, Set<String> jobNames) {
+    private static boolean isWaiting(EtlFile f, Predicate<String> hasJob) {
         return FileStatusWriter.phaseOf(f) == FilePhase.Queued && !f.isCancelRequested()
-                && !jobNames.contains(f.getMetadata().getName());
+                && !hasJob.test(f.getMetadata().getName());
     }
 
     /** Queued files without a Job and not being cancelled, oldest first. */
-    static List<EtlFile> queue(Collection<EtlFile> files, Set<String> jobNames) {
+    static List<EtlFile> queue(Collection<EtlFile> files, Predicate<String> hasJob) {
         // as instants: ISO-8601 text leaves out a zero fraction, so "...:37Z" would sort after "...:37.015Z";
         // each parsed once, not at every comparison
         record Waiting(Instant queuedAt, EtlFile file) {
         }
         return files.stream()
-                .filter(f -> isWaiting(f, jobNames))
+                .filter(f -> isWaiting(f, hasJob))
                 .map(f -> new Waiting(Times.parse(f.getStatus().getQueuedTime()), f))
                 .sorted(Comparator.comparing(Waiting::queuedAt, Comparator.nullsLast(Comparator.naturalOrder()))
                         .thenComparing(w -> w.file().getMetadata().getName()))

@@ -2,6 +2,7 @@ package io.castiron.etl.operator.pipeline;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,6 +10,8 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Labels;
+import io.castiron.etl.operator.file.FileStatusWriter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -20,11 +23,20 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * when a file is staged. The files come from the pipeline controller's own informer; the Jobs from the file
  * controller's, which every Job event reaches anyway, so each is watched and decoded once. Read from the index,
  * not context.getSecondaryResources: that collects a Set, hashing every object in full (O(files x object size) per
- * reconcile). It does not hold objects created a moment ago; {@link Admission} remembers those itself.
+ * reconcile). Admission, which runs for every file staged, reads only the files not finished yet and the active
+ * Jobs, and looks others up by name: its cost does not grow with the finished files a pipeline retains. The index
+ * does not hold objects created a moment ago; {@link Admission} remembers those itself.
  */
 @ApplicationScoped
 public class PipelineIndex {
     private static final String BY_PIPELINE = "by-pipeline";
+    /** Files not in a final phase; Jobs still active. */
+    private static final String OPEN_BY_PIPELINE = "open-by-pipeline";
+    /**
+     * {@code namespace/name}: a lookup of what the informer itself has shown. (The event source's {@code get} would
+     * answer from the operator SDK's cache of this operator's own writes first, which admission counts separately.)
+     */
+    private static final String BY_NAME = "by-name";
 
     private volatile InformerEventSource<EtlFile, EtlPipeline> files;
     private volatile InformerEventSource<Job, ?> jobs;
@@ -32,8 +44,11 @@ public class PipelineIndex {
 
     /** The pipeline controller's EtlFile informer (before it starts), and where its Job events go. */
     void use(InformerEventSource<EtlFile, EtlPipeline> fileSource, SimpleInboundEventSource<EtlPipeline> wakeups) {
-        fileSource.addIndexers(Map.of(BY_PIPELINE, (EtlFile f) -> List.of(
-                EtlPipelineReconciler.pipelineKey(f.getMetadata().getNamespace(), f.getSpec().getPipeline()))));
+        fileSource.addIndexers(Map.of(
+                BY_PIPELINE, (EtlFile f) -> List.of(pipelineOf(f)),
+                OPEN_BY_PIPELINE, (EtlFile f) -> FileStatusWriter.phaseOf(f).isFinal() ? List.of()
+                        : List.of(pipelineOf(f)),
+                BY_NAME, (EtlFile f) -> List.of(nameKey(f))));
         this.files = fileSource;
         this.jobWakeups = wakeups;
     }
@@ -43,11 +58,9 @@ public class PipelineIndex {
      * view of their Jobs. Its owner passes each update and deletion to {@link #jobChanged}.
      */
     public void useJobs(InformerEventSource<Job, ?> jobSource) {
-        jobSource.addIndexers(Map.of(BY_PIPELINE, (Job j) -> {
-            String pipeline = pipelineOf(j);
-            return pipeline == null ? List.of()
-                    : List.of(EtlPipelineReconciler.pipelineKey(j.getMetadata().getNamespace(), pipeline));
-        }));
+        jobSource.addIndexers(Map.of(
+                OPEN_BY_PIPELINE, (Job j) -> Jobs.isActive(j) ? pipelineKeyOf(j) : List.of(),
+                BY_NAME, (Job j) -> List.of(nameKey(j))));
         this.jobs = jobSource;
     }
 
@@ -78,9 +91,38 @@ public class PipelineIndex {
         return files.byIndex(BY_PIPELINE, key);
     }
 
-    /** The pipeline's Jobs (labelled with it); {@code key} as {@link EtlPipelineReconciler#pipelineKey}. */
-    List<Job> jobs(String key) {
-        return jobs.byIndex(BY_PIPELINE, key);
+    /** The pipeline's EtlFiles not finished yet (Pending, Queued, Running). */
+    List<EtlFile> openFiles(String key) {
+        return files.byIndex(OPEN_BY_PIPELINE, key);
+    }
+
+    /** The EtlFile as the pipelines' informer has shown it. */
+    Optional<EtlFile> file(String namespace, String name) {
+        return files.byIndex(BY_NAME, namespace + "/" + name).stream().findFirst();
+    }
+
+    /** The pipeline's active Jobs (as {@link Jobs#isActive}). */
+    List<Job> activeJobs(String key) {
+        return jobs.byIndex(OPEN_BY_PIPELINE, key);
+    }
+
+    /** Whether the Job informer has shown a Job of that name. */
+    boolean hasJob(String namespace, String name) {
+        return !jobs.byIndex(BY_NAME, namespace + "/" + name).isEmpty();
+    }
+
+    private static String nameKey(HasMetadata object) {
+        return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    }
+
+    private static String pipelineOf(EtlFile file) {
+        return EtlPipelineReconciler.pipelineKey(file.getMetadata().getNamespace(), file.getSpec().getPipeline());
+    }
+
+    private static List<String> pipelineKeyOf(Job job) {
+        String pipeline = pipelineOf(job);
+        return pipeline == null ? List.of()
+                : List.of(EtlPipelineReconciler.pipelineKey(job.getMetadata().getNamespace(), pipeline));
     }
 
     private static String pipelineOf(Job job) {
