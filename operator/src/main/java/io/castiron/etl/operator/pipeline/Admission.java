@@ -91,7 +91,7 @@ public class Admission {
             // Read under the lock, as at staging: an older view could miss Jobs whose launch a newer one confirmed.
             active = countActive(pipelineSlots, key, namespace);
             forgetQueuedOnceShown(pipelineSlots, namespace);
-            List<EtlFile> files = index.openFiles(key);
+            List<EtlFile> files = index.queuedFiles(key);
             Predicate<String> hasJob = hasJob(pipelineSlots, namespace);
             int slotsFree = !index.jobsSynced() ? 0 : Math.max(0, pipeline.getSpec().getMaxConcurrentJobs() - active);
             if (slotsFree == 0) {
@@ -158,7 +158,7 @@ public class Admission {
             int active = countActive(pipelineSlots, key, namespace);
             forgetQueuedOnceShown(pipelineSlots, namespace);
             boolean othersWait = pipelineSlots.admitting > 0 || !pipelineSlots.unseenQueued.isEmpty()
-                    || anyWaiting(index.openFiles(key), hasJob(pipelineSlots, namespace));
+                    || anyWaiting(index.queuedFiles(key), hasJob(pipelineSlots, namespace));
             if (othersWait || !valid || !index.jobsSynced() || active >= pipeline.getSpec().getMaxConcurrentJobs()) {
                 pipelineSlots.unseenQueued.put(name, Instant.now());
                 return new Staged(null, queuedTime);

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
+import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Labels;
 import io.castiron.etl.operator.file.FileStatusWriter;
@@ -23,15 +24,15 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * when a file is staged. The files come from the pipeline controller's own informer; the Jobs from the file
  * controller's, which every Job event reaches anyway, so each is watched and decoded once. Read from the index,
  * not context.getSecondaryResources: that collects a Set, hashing every object in full (O(files x object size) per
- * reconcile). Admission, which runs for every file staged, reads only the files not finished yet and the active
- * Jobs, and looks others up by name: its cost does not grow with the finished files a pipeline retains. The index
+ * reconcile). Admission, which runs for every file staged, reads only the queued files and the active Jobs, and
+ * looks others up by name: its cost does not grow with the files a pipeline has running or retains. The index
  * does not hold objects created a moment ago; {@link Admission} remembers those itself.
  */
 @ApplicationScoped
 public class PipelineIndex {
     private static final String BY_PIPELINE = "by-pipeline";
-    /** Files not in a final phase; Jobs still active. */
-    private static final String OPEN_BY_PIPELINE = "open-by-pipeline";
+    /** Files in phase Queued; Jobs still active. */
+    private static final String QUEUED_OR_ACTIVE = "queued-or-active-by-pipeline";
     /**
      * {@code namespace/name}: a lookup of what the informer itself has shown. (The event source's {@code get} would
      * answer from the operator SDK's cache of this operator's own writes first, which admission counts separately.)
@@ -46,8 +47,8 @@ public class PipelineIndex {
     void use(InformerEventSource<EtlFile, EtlPipeline> fileSource, SimpleInboundEventSource<EtlPipeline> wakeups) {
         fileSource.addIndexers(Map.of(
                 BY_PIPELINE, (EtlFile f) -> List.of(pipelineOf(f)),
-                OPEN_BY_PIPELINE, (EtlFile f) -> FileStatusWriter.phaseOf(f).isFinal() ? List.of()
-                        : List.of(pipelineOf(f)),
+                QUEUED_OR_ACTIVE, (EtlFile f) -> FileStatusWriter.phaseOf(f) == FilePhase.Queued
+                        ? List.of(pipelineOf(f)) : List.of(),
                 BY_NAME, (EtlFile f) -> List.of(nameKey(f))));
         this.files = fileSource;
         this.jobWakeups = wakeups;
@@ -59,7 +60,7 @@ public class PipelineIndex {
      */
     public void useJobs(InformerEventSource<Job, ?> jobSource) {
         jobSource.addIndexers(Map.of(
-                OPEN_BY_PIPELINE, (Job j) -> Jobs.isActive(j) ? pipelineKeyOf(j) : List.of(),
+                QUEUED_OR_ACTIVE, (Job j) -> Jobs.isActive(j) ? pipelineKeyOf(j) : List.of(),
                 BY_NAME, (Job j) -> List.of(nameKey(j))));
         this.jobs = jobSource;
     }
@@ -91,9 +92,9 @@ public class PipelineIndex {
         return files.byIndex(BY_PIPELINE, key);
     }
 
-    /** The pipeline's EtlFiles not finished yet (Pending, Queued, Running). */
-    List<EtlFile> openFiles(String key) {
-        return files.byIndex(OPEN_BY_PIPELINE, key);
+    /** The pipeline's EtlFiles in phase Queued (waiting for a slot, or given one a moment ago). */
+    List<EtlFile> queuedFiles(String key) {
+        return files.byIndex(QUEUED_OR_ACTIVE, key);
     }
 
     /** The EtlFile as the pipelines' informer has shown it. */
@@ -103,7 +104,7 @@ public class PipelineIndex {
 
     /** The pipeline's active Jobs (as {@link Jobs#isActive}). */
     List<Job> activeJobs(String key) {
-        return jobs.byIndex(OPEN_BY_PIPELINE, key);
+        return jobs.byIndex(QUEUED_OR_ACTIVE, key);
     }
 
     /** Whether the Job informer has shown a Job of that name. */
