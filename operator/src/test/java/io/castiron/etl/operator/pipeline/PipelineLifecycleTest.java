@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
+import io.castiron.etl.api.v1alpha1.EtlPipelineStatus;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.Processor;
 import io.castiron.etl.api.v1alpha1.Stages;
@@ -153,6 +154,17 @@ class PipelineLifecycleTest extends OperatorTestSupport {
             assertThat(now.getStatus().getCurrentKey()).isEqualTo("tests/03_archive/" + id + "-good.csv");
             assertThat(now.getStatus().getCompletionTime()).isNotNull();
         });
+        // what kubectl get etlp shows: the file counted once it finished, its slot free again
+        await().atMost(WAIT).untilAsserted(() -> assertThat(pipelineStatus("ok")).satisfies(s -> {
+            assertThat(s.getSucceeded()).isEqualTo(1);
+            assertThat(s.getRunning()).isZero();
+            assertThat(s.getQueued()).isZero();
+            assertThat(s.getFailed()).isZero();
+        }));
+    }
+
+    private EtlPipelineStatus pipelineStatus(String name) {
+        return client.resources(EtlPipeline.class).inNamespace(client.getNamespace()).withName(name).get().getStatus();
     }
 
     @Test
@@ -172,6 +184,11 @@ class PipelineLifecycleTest extends OperatorTestSupport {
             assertThat(now.getStatus().getPhase()).isEqualTo(FilePhase.Failed);
             assertThat(now.getStatus().getReason()).isEqualTo("BackoffLimitExceeded");
         });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(pipelineStatus("oom")).satisfies(s -> {
+            assertThat(s.getFailed()).isEqualTo(1);
+            assertThat(s.getSucceeded()).isZero();
+            assertThat(s.getRunning()).isZero();
+        }));
         String errorKey = "tests/04_failed/" + id + "-big.csv";
         assertThat(store.exists(bucket, errorKey)).isTrue();
         assertThat(store.exists(bucket, f.getStatus().getCurrentKey())).isFalse();
