@@ -3,6 +3,7 @@ package io.castiron.etl.operator.pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,26 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 // Not on creation: the pipeline's own scan claimed the file, which matters once it is staged.
                 .withOnAddFilter(f -> false)
                 .withOnUpdateFilter(EtlPipelineReconciler::changesQueueOrCounts)
-                .build(), context);
+                .build(), context) {
+            // every informer change, filtered or not, keeps the index's counts by phase
+            @Override
+            public void onAdd(EtlFile file) {
+                super.onAdd(file);
+                index.fileChanged(null, file);
+            }
+
+            @Override
+            public void onUpdate(EtlFile before, EtlFile after) {
+                super.onUpdate(before, after);
+                index.fileChanged(before, after);
+            }
+
+            @Override
+            public synchronized void onDelete(EtlFile file, boolean deletedFinalStateUnknown) {
+                super.onDelete(file, deletedFinalStateUnknown);
+                index.fileChanged(file, null);
+            }
+        };
         // The pipeline's Jobs come from the file controller's Job informer (one watch and one decode of each Job
         // event, not two), which wakes the pipeline through this source when a slot is taken or freed.
         var jobs = new SimpleInboundEventSource<EtlPipeline>(JOBS);
@@ -134,19 +154,18 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         }
 
         String key = pipelineKey(pipeline);
-        List<EtlFile> files = index.files(key);
-        orphanRecovery.recoverOnce(pipeline, layout, files);
+        orphanRecovery.recoverOnce(pipeline, layout, () -> index.files(key));
 
         boolean enabled = !Boolean.FALSE.equals(pipeline.getSpec().getEnabled());
         if (enabled) {
             var neighbours = context.getPrimaryCache().list(pipeline.getMetadata().getNamespace()).toList();
-            var scan = scanner.scanIfDue(pipeline, layout, files, neighbours);
+            var scan = scanner.scanIfDue(pipeline, layout, neighbours);
             if (scan.scanned()) {
                 status.setLastScanTime(Times.format(scan.at()));
             }
         }
         var admitted = admission.admit(pipeline, context);
-        count(status, files);
+        count(status, index.phaseCounts(key));
         status.setRunning(admitted.active());
         metrics.queueDepth(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
                 admitted.queued(), admitted.active());
@@ -199,27 +218,11 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         Conditions.set(status.getConditions(), EtlPipelineStatus.CONDITION_READY, ready, reason, message, generation);
     }
 
-    private static void count(EtlPipelineStatus status, Iterable<EtlFile> files) {
-        int queued = 0;
-        int succeeded = 0;
-        int failed = 0;
-        int canceled = 0;
-        for (EtlFile f : files) {
-            FilePhase phase = f.getStatus() == null || f.getStatus().getPhase() == null ? FilePhase.Pending
-                    : f.getStatus().getPhase();
-            switch (phase) {
-                case Pending, Queued -> queued++;
-                case Succeeded -> succeeded++;
-                case Failed -> failed++;
-                case Canceled -> canceled++;
-                default -> {
-                }
-            }
-        }
-        status.setQueued(queued);
-        status.setSucceeded(succeeded);
-        status.setFailed(failed);
-        status.setCanceled(canceled);
+    private static void count(EtlPipelineStatus status, Map<FilePhase, Integer> files) {
+        status.setQueued(files.getOrDefault(FilePhase.Pending, 0) + files.getOrDefault(FilePhase.Queued, 0));
+        status.setSucceeded(files.getOrDefault(FilePhase.Succeeded, 0));
+        status.setFailed(files.getOrDefault(FilePhase.Failed, 0));
+        status.setCanceled(files.getOrDefault(FilePhase.Canceled, 0));
     }
 
     /**

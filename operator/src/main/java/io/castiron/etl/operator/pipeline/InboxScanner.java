@@ -4,11 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,8 +34,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * Lists a pipeline's inbox every {@code pollInterval} and claims each matching object by creating its EtlFile.
  * Kubernetes' create is the claim: AlreadyExists means another scan (or pipeline) has the file. Pipelines that
  * share an inbox are checked in alphabetical order of their names; the first whose glob matches owns the file.
- * The listing only sees files that are not yet staged, so a steady-state scan costs O(new objects). New files are
- * claimed several at a time, so a full inbox does not wait on one API round trip per file.
+ * The listing only sees files that are not yet staged, and each listed object is looked up by its claim name in the
+ * informer's index, so a steady-state scan costs O(new objects), however many files the pipeline retains. New files
+ * are claimed several at a time, so a full inbox does not wait on one API round trip per file.
  */
 @ApplicationScoped
 public class InboxScanner {
@@ -55,17 +54,16 @@ public class InboxScanner {
     @Inject
     ApiWorkers workers;
 
+    @Inject
+    PipelineIndex index;
+
     private final Map<String, Instant> lastScan = new ConcurrentHashMap<>();
 
     public record ScanResult(boolean scanned, int claimed, Instant at) {
     }
 
-    /**
-     * @param known     this pipeline's EtlFiles (from the informer cache)
-     * @param neighbours every pipeline of the namespace, to decide who owns a file several would match
-     */
-    public ScanResult scanIfDue(EtlPipeline pipeline, StageLayout layout, Collection<EtlFile> known,
-            Collection<EtlPipeline> neighbours) {
+    /** @param neighbours every pipeline of the namespace, to decide who owns a file several would match */
+    public ScanResult scanIfDue(EtlPipeline pipeline, StageLayout layout, Collection<EtlPipeline> neighbours) {
         String id = EtlPipelineReconciler.pipelineKey(pipeline);
         Duration interval = Durations.parse("pollInterval", pipeline.getSpec().getPollInterval());
         Instant now = Instant.now();
@@ -74,7 +72,7 @@ public class InboxScanner {
             return new ScanResult(false, 0, previous);
         }
         lastScan.put(id, now);
-        return new ScanResult(true, scan(pipeline, layout, known, earlierPipelines(pipeline, layout, neighbours)), now);
+        return new ScanResult(true, scan(pipeline, layout, earlierPipelines(pipeline, layout, neighbours)), now);
     }
 
     /** Time until the next scan is due. */
@@ -88,11 +86,9 @@ public class InboxScanner {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    private int scan(EtlPipeline pipeline, StageLayout layout, Collection<EtlFile> known,
-            List<Owner> earlier) {
+    private int scan(EtlPipeline pipeline, StageLayout layout, List<Owner> earlier) {
         FileMatcher matcher = FileMatcher.compile(pipeline.getSpec().getHandledFileGlob());
-        Set<String> claimed = new HashSet<>();
-        known.forEach(f -> claimed.add(f.getMetadata().getName()));
+        String namespace = pipeline.getMetadata().getNamespace();
         List<Callable<Boolean>> claims = new ArrayList<>();
         for (ObjectSummary object : store.list(layout.bucket(), layout.inboxDir())) {
             Optional<String> name = layout.inboxFileName(object.key());
@@ -101,7 +97,8 @@ public class InboxScanner {
             }
             String lastModified = Times.format(object.lastModified());
             String claimName = ClaimName.of(layout.bucket(), object.key(), object.etag(), lastModified, name.get());
-            if (!claimed.contains(claimName)) {
+            // claimed already, as far as the informer has shown (a claim it has not shown yet gets AlreadyExists)
+            if (index.file(namespace, claimName).isEmpty()) {
                 claims.add(() -> claim(pipeline, layout, object, name.get(), claimName, lastModified));
             }
         }

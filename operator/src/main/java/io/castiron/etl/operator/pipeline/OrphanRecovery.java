@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,12 +42,12 @@ public class OrphanRecovery {
     private final Set<String> done = ConcurrentHashMap.newKeySet();
 
     /** @param files every EtlFile of the pipeline (the informer cache, synced before the first reconcile) */
-    public int recoverOnce(EtlPipeline pipeline, StageLayout layout, Collection<EtlFile> files) {
+    public int recoverOnce(EtlPipeline pipeline, StageLayout layout, Supplier<? extends Collection<EtlFile>> files) {
         String id = EtlPipelineReconciler.pipelineKey(pipeline) + "@" + pipeline.getMetadata().getGeneration();
         if (!done.add(id)) {
             return 0;
         }
-        Set<String> owned = files.stream().map(f -> f.getMetadata().getUid()).collect(Collectors.toSet());
+        Set<String> owned = files.get().stream().map(f -> f.getMetadata().getUid()).collect(Collectors.toSet());
         int moved = 0;
         for (ObjectSummary object : store.list(layout.bucket(), layout.processingDir())) {
             String name = layout.processingFileName(object.key()).orElse(null);

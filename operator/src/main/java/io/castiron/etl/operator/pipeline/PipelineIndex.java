@@ -1,8 +1,10 @@
 package io.castiron.etl.operator.pipeline;
 
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,6 +44,8 @@ public class PipelineIndex {
     private volatile InformerEventSource<EtlFile, EtlPipeline> files;
     private volatile InformerEventSource<Job, ?> jobs;
     private volatile SimpleInboundEventSource<EtlPipeline> jobWakeups;
+    /** Files by pipeline key and phase, kept by {@link #fileChanged}: what a pipeline's status counts. */
+    private final Map<String, Map<FilePhase, Integer>> phases = new ConcurrentHashMap<>();
 
     /** The pipeline controller's EtlFile informer (before it starts), and where its Job events go. */
     void use(InformerEventSource<EtlFile, EtlPipeline> fileSource, SimpleInboundEventSource<EtlPipeline> wakeups) {
@@ -78,6 +82,36 @@ public class PipelineIndex {
         if (after == null || Jobs.isActive(before) != Jobs.isActive(after)) {
             wakeups.propagateEvent(new ResourceID(pipeline, before.getMetadata().getNamespace()));
         }
+    }
+
+    /**
+     * The pipelines' informer added ({@code before} null), changed or removed ({@code after} null) a file: moves
+     * it between the counts of its phases.
+     */
+    void fileChanged(EtlFile before, EtlFile after) {
+        if (before != null) {
+            phases.computeIfPresent(pipelineOf(before), (key, counts) -> {
+                counts.merge(FileStatusWriter.phaseOf(before), -1, Integer::sum);
+                return counts;
+            });
+        }
+        if (after != null) {
+            phases.compute(pipelineOf(after), (key, counts) -> {
+                var now = counts == null ? new EnumMap<FilePhase, Integer>(FilePhase.class) : counts;
+                now.merge(FileStatusWriter.phaseOf(after), 1, Integer::sum);
+                return now;
+            });
+        }
+    }
+
+    /** How many of the pipeline's files are in each phase, as the informer has shown them (a copy). */
+    Map<FilePhase, Integer> phaseCounts(String key) {
+        Map<FilePhase, Integer> copy = new EnumMap<>(FilePhase.class);
+        phases.computeIfPresent(key, (k, counts) -> {
+            copy.putAll(counts);
+            return counts;
+        });
+        return copy;
     }
 
     /** Whether the Jobs have been listed: before that, a pipeline cannot tell how many of its slots are taken. */
