@@ -272,6 +272,19 @@ class PipelineBench {
                 label, FILES, FILES / elapsed, operatorCpu / FILES, serversCpu / FILES, postgresCpu / FILES);
     }
 
+    /** Returns once the operator has used less than 50 ms of CPU in a second (at most a minute). */
+    private static void awaitIdle(OperatorProcess operator) throws InterruptedException {
+        Duration last = operator.cpuTime();
+        for (int i = 0; i < 60; i++) {
+            Thread.sleep(1000);
+            Duration now = operator.cpuTime();
+            if (now.minus(last).toMillis() < 50) {
+                return;
+            }
+            last = now;
+        }
+    }
+
     /** Counts Jobs from a watch: polling a list of every Job would load the mock API server itself. */
     private static AtomicInteger countJobs(Harness h) {
         var jobs = new AtomicInteger();
@@ -397,6 +410,8 @@ class PipelineBench {
             // Every file reconciled (it notes its missing pipeline), so every cache holds all of them.
             await().atMost(LONG).pollInterval(Duration.ofSeconds(2)).until(() -> files.list().getItems().stream()
                     .filter(f -> f.getStatus() != null && f.getStatus().getMessage() != null).count() >= 10_000);
+            // ... and has worked through what its informers still had queued (that backlog is no part of the cache)
+            awaitIdle(h.operator);
             jcmd(h.operator.pid(), "GC.run");
             String info = jcmd(h.operator.pid(), "GC.heap_info");
             // Every generation's "total ..., used NK" (Metaspace is not heap and has no "total" before "used").
