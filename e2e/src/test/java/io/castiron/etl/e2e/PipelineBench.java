@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -217,9 +219,9 @@ class PipelineBench {
     /** {@code count} Succeeded EtlFiles of {@code pipeline}, finished just now. */
     private static void finishedFiles(Harness h, String pipeline, int count) throws Exception {
         var files = h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        var pool = Executors.newFixedThreadPool(4);
         try {
-            var created = new ArrayList<java.util.concurrent.Future<?>>();
+            var created = new ArrayList<Future<?>>();
             for (int i = 0; i < count; i++) {
                 int n = i;
                 created.add(pool.submit(() -> {

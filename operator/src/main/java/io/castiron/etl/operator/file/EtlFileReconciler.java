@@ -11,6 +11,7 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.operator.Labels;
+import io.castiron.etl.operator.ObservedInformerEventSource;
 import io.castiron.etl.operator.pipeline.PipelineIndex;
 import io.castiron.etl.stage.StageLayout;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -62,23 +63,11 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
     @Override
     public List<EventSource<?, EtlFile>> prepareEventSources(EventSourceContext<EtlFile> context) {
         // Also the pipelines' view of their Jobs (PipelineIndex): one watch of Jobs for both controllers.
-        jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlFile.class)
+        jobs = new ObservedInformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, EtlFile.class)
                 .withName("file-jobs")
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(EtlFile.class))
-                .build(), context) {
-            @Override
-            public void onUpdate(Job before, Job after) {
-                super.onUpdate(before, after);
-                pipelineIndex.jobChanged(before, after);
-            }
-
-            @Override
-            public synchronized void onDelete(Job job, boolean deletedFinalStateUnknown) {
-                super.onDelete(job, deletedFinalStateUnknown);
-                pipelineIndex.jobChanged(job, null);
-            }
-        };
+                .build(), context, pipelineIndex::jobChanged);
         pipelineIndex.useJobs(jobs);
         // A pipeline change must not wake every file: files read their pipeline when they reconcile anyway.
         var pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(EtlPipeline.class, EtlFile.class)

@@ -23,6 +23,7 @@ import io.castiron.etl.config.Durations;
 import io.castiron.etl.operator.Conditions;
 import io.castiron.etl.operator.EventRecorder;
 import io.castiron.etl.operator.Metrics;
+import io.castiron.etl.operator.ObservedInformerEventSource;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.file.FileStatusWriter;
 import io.castiron.etl.stage.StageLayout;
@@ -80,33 +81,16 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
 
     @Override
     public List<EventSource<?, EtlPipeline>> prepareEventSources(EventSourceContext<EtlPipeline> context) {
-        var files = new InformerEventSource<>(InformerEventSourceConfiguration.from(EtlFile.class, EtlPipeline.class)
+        // every informer change, filtered or not, keeps the index's counts by phase
+        var files = new ObservedInformerEventSource<>(InformerEventSourceConfiguration
+                .from(EtlFile.class, EtlPipeline.class)
                 .withName(FILES)
                 .withSecondaryToPrimaryMapper((EtlFile f) -> Set.of(
                         new ResourceID(f.getSpec().getPipeline(), f.getMetadata().getNamespace())))
                 // Not on creation: the pipeline's own scan claimed the file, which matters once it is staged.
                 .withOnAddFilter(f -> false)
                 .withOnUpdateFilter(EtlPipelineReconciler::changesQueueOrCounts)
-                .build(), context) {
-            // every informer change, filtered or not, keeps the index's counts by phase
-            @Override
-            public void onAdd(EtlFile file) {
-                super.onAdd(file);
-                index.fileChanged(null, file);
-            }
-
-            @Override
-            public void onUpdate(EtlFile before, EtlFile after) {
-                super.onUpdate(before, after);
-                index.fileChanged(before, after);
-            }
-
-            @Override
-            public synchronized void onDelete(EtlFile file, boolean deletedFinalStateUnknown) {
-                super.onDelete(file, deletedFinalStateUnknown);
-                index.fileChanged(file, null);
-            }
-        };
+                .build(), context, index::fileChanged);
         // The pipeline's Jobs come from the file controller's Job informer (one watch and one decode of each Job
         // event, not two), which wakes the pipeline through this source when a slot is taken or freed.
         var jobs = new SimpleInboundEventSource<EtlPipeline>(JOBS);

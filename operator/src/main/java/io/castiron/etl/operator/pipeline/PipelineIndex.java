@@ -60,7 +60,7 @@ public class PipelineIndex {
 
     /**
      * The file controller's Job informer (before it starts): indexed by pipeline, and from now on the pipelines'
-     * view of their Jobs. Its owner passes each update and deletion to {@link #jobChanged}.
+     * view of their Jobs. Its owner passes each change to {@link #jobChanged}.
      */
     public void useJobs(InformerEventSource<Job, ?> jobSource) {
         jobSource.addIndexers(Map.of(
@@ -70,11 +70,15 @@ public class PipelineIndex {
     }
 
     /**
-     * A Job changed ({@code after} null: it is gone): wakes its pipeline when that takes or frees a slot. Not on
-     * creation: this operator creates the Jobs and counts them itself, and a pipeline reconciles at start-up anyway.
+     * A Job was added ({@code before} null), changed, or is gone ({@code after} null): wakes its pipeline when that
+     * takes or frees a slot. Not on creation: this operator creates the Jobs and counts them itself, and a pipeline
+     * reconciles at start-up anyway.
      */
     public void jobChanged(Job before, Job after) {
         SimpleInboundEventSource<EtlPipeline> wakeups = jobWakeups;
+        if (before == null) {
+            return;
+        }
         String pipeline = pipelineOf(before);
         if (wakeups == null || pipeline == null) {
             return;
