@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.runner.progress.ProgressState;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -20,9 +21,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * Writes progress to the EtlFile's status subresource as a JSON merge patch of {@code progress}, {@code task}
- * and {@code committed} only, leaving the fields the operator owns alone. Best effort: a failed patch is logged
- * (one WARN per run) and never fails the file. The client is made on the first patch, on the thread that patches,
- * so a run whose processor reports no progress never pays its start-up.
+ * and {@code committed} only, leaving the fields the operator owns alone. The patch is the only request: the
+ * runner's Role grants {@code patch} on {@code etlfiles/status} and nothing else, not even {@code get}. Best
+ * effort: a failed patch is logged (one WARN per run) and never fails the file. The client is made on the first
+ * patch, on the thread that patches, so a run whose processor reports no progress never pays its start-up.
  */
 final class EtlFileStatusPatcher {
     private static final Logger LOG = LoggerFactory.getLogger(EtlFileStatusPatcher.class);
@@ -66,6 +68,16 @@ final class EtlFileStatusPatcher {
         return client;
     }
 
+    /**
+     * The file by namespace and name alone: Fabric8 sends the patch of a resource it is given at once, but reads
+     * one named with {@code withName} first (a GET the Role does not allow).
+     */
+    private EtlFile target() {
+        var file = new EtlFile();
+        file.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        return file;
+    }
+
     void patch(ProgressState state) {
         var status = new LinkedHashMap<String, Object>();
         if (state.progress() != null) {
@@ -82,8 +94,7 @@ final class EtlFileStatusPatcher {
         }
         try {
             String patch = Json.MAPPER.writeValueAsString(Map.of("status", status));
-            client().resources(EtlFile.class).inNamespace(namespace).withName(name).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            client().resource(target()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         } catch (JsonProcessingException | RuntimeException e) {
             if (warned.compareAndSet(false, true)) {
                 LOG.warn("cannot patch the status of EtlFile {}/{} with progress (further failures at DEBUG): {}",
