@@ -59,11 +59,18 @@ public final class OperatorPermissions {
             need("batch", "jobs", "delete", "Canceller: deleting the Job of a canceled file"),
             need("", "events", "create", "EventRecorder: Events on pipelines and files"));
 
-    /** In the operator's own namespace (leader election, the Lease castiron-etl-operator). */
+    /**
+     * In the operator's own namespace (leader election, the Lease castiron-etl-operator). What Fabric8's LeaseLock
+     * sends is recorded by LeaderElectionRequestsTest: it reads the Lease before every try, creates it when there is
+     * none, and takes over or renews it with a JSON merge patch, never a PUT.
+     */
     public static final List<Need> IN_OPERATOR_NAMESPACE = List.of(
-            need("coordination.k8s.io", "leases", "get", "Leadership: fabric8 LeaseLock reads the Lease"),
+            need("coordination.k8s.io", "leases", "get", "Leadership: Fabric8's LeaseLock reads the Lease"),
             need("coordination.k8s.io", "leases", "create", "Leadership: the first leader creates it"),
-            need("coordination.k8s.io", "leases", "update", "Leadership: acquire and renew"));
+            need("coordination.k8s.io", "leases", "patch", "Leadership: Fabric8's LeaseLock acquires and renews with a"
+                    + " JSON merge patch"),
+            need("coordination.k8s.io", "leases", "update", "never sent: the operator SDK's LeaderElectionManager"
+                    + " will not start unless a SelfSubjectRulesReview shows get, create and update on leases"));
 
     /** The runner, in the namespace of its Job: progress on its EtlFile's status (a JSON merge patch). */
     public static final List<Need> RUNNER = List.of(
