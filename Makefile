@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 
 .DEFAULT_GOAL := help
-.PHONY: help build test crds convert images up clean status logs
+.PHONY: help build test tools crds convert images up clean status logs
 
 # The kind quick start (make up): cluster, namespace, image tags.
 CLUSTER ?= castiron-etl
@@ -11,6 +11,8 @@ IMAGE_TAG ?= dev
 OPERATOR_IMAGE ?= castiron-etl-operator:$(IMAGE_TAG)
 RUNNER_IMAGE ?= castiron-etl-runner:$(IMAGE_TAG)
 REQUIRE := sh scripts/require-tools.sh
+# The local control plane's tools, built by make tools into a cache outside the work tree (scripts/tools.sh).
+TOOLS_DIR := $(shell sh scripts/tools.sh dir)
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -18,8 +20,12 @@ help: ## List the targets
 build: ## Compile and package every module, without tests
 	$(MVN) -DskipTests install
 
-test: ## Run the whole test suite (unit, mock API server, in-process S3/PostgreSQL/Kafka)
-	$(MVN) install
+test: tools ## Run the whole test suite: unit, mock API server, and end-to-end on a local control plane (in-process S3/PostgreSQL/Kafka)
+	$(MVN) install -Dcastiron.tools.dir=$(TOOLS_DIR)
+
+tools: ## Build the local control plane's tools once (etcd, kube-apiserver, kube-controller-manager, kubectl, helm, minio; 15-30 min cold)
+	@$(REQUIRE) go
+	@sh scripts/tools.sh build
 
 crds: ## Regenerate crds/ from the Java CRD classes
 	$(MVN) -q -pl core -am -DskipTests install

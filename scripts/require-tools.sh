@@ -1,5 +1,5 @@
 #!/bin/sh
-# Usage: scripts/require-tools.sh TOOL...   (docker kind kubectl helm)
+# Usage: scripts/require-tools.sh TOOL...   (docker kind kubectl helm go java mvn)
 # Says which tools are missing and where to get them; exits 1 if any is. For docker, also that the engine runs.
 missing=0
 for tool in "$@"; do
@@ -8,6 +8,9 @@ for tool in "$@"; do
     kind)    where="https://kind.sigs.k8s.io/docs/user/quick-start/#installation" ;;
     kubectl) where="https://kubernetes.io/docs/tasks/tools/" ;;
     helm)    where="https://helm.sh/docs/intro/install/ (Helm 3.8 or newer)" ;;
+    go)      where="https://go.dev/dl/ (Go 1.26 or newer; make tools builds the control plane with it)" ;;
+    java)    where="a JDK 17 or newer, e.g. your package manager's openjdk-17-jdk" ;;
+    mvn)     where="https://maven.apache.org/install.html (Maven 3.8 or newer)" ;;
     *)       where="your package manager" ;;
   esac
   if ! command -v "$tool" >/dev/null 2>&1; then

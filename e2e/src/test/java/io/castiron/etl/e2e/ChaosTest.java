@@ -39,7 +39,7 @@ class ChaosTest {
         String key = folder + "/chaos.toml";
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        try (Harness h = new Harness(8)) {
+        try (Harness h = new Harness()) {
             h.putConfig(key, """
                     [castiron.etl]
                     handled_file_glob = ".csv"
@@ -60,7 +60,7 @@ class ChaosTest {
 
             // A file caught between its move to processing and its row insert: EtlFile claimed, object staged.
             var caught = new EtlFile();
-            caught.setMetadata(new ObjectMetaBuilder().withName("caught-mid-staging").withNamespace(MockCluster.NAMESPACE)
+            caught.setMetadata(new ObjectMetaBuilder().withName("caught-mid-staging").withNamespace(h.namespace)
                     .withLabels(Map.of(Harness.PIPELINE_LABEL, name)).build());
             caught.getSpec().setPipeline(name);
             caught.getSpec().setBucket(bucket);
@@ -72,7 +72,7 @@ class ChaosTest {
             h.store.upload(bucket, folder + "/02_processing/" + caughtId + "-caught.csv",
                     "id\n1\n".getBytes(StandardCharsets.UTF_8), "text/csv",
                     ObjectMetadata.of(caughtId, "caught.csv", FileStatus.QUEUED));
-            h.operator = new OperatorProcess(h.cluster, h.settingsEnv, Map.of()).start();
+            h.startOperator();
 
             Thread dropper = new Thread(() -> {
                 for (int i = 0; i < FILES; i++) {

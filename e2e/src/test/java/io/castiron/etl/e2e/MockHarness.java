@@ -33,7 +33,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
  * One whole installation, minus the cluster: the in-process S3, PostgreSQL and Kafka servers, the mock API server,
  * the packaged operator as a process, and the Job stand-in running the real runner.
  */
-final class Harness implements AutoCloseable {
+final class MockHarness implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(90);
     /** The operator's label naming a file's pipeline (its Labels.PIPELINE; the operator is another process here). */
     static final String PIPELINE_LABEL = EtlPipeline.GROUP + "/pipeline";
@@ -52,11 +52,11 @@ final class Harness implements AutoCloseable {
         NONE, IN_PROCESS, CHILD_PROCESS
     }
 
-    Harness(int nodes) throws Exception {
+    MockHarness(int nodes) throws Exception {
         this(nodes, Jobs.IN_PROCESS);
     }
 
-    Harness(int nodes, Jobs mode) throws Exception {
+    MockHarness(int nodes, Jobs mode) throws Exception {
         var pg = PostgresTestServer.shared();
         settingsEnv.putAll(S3TestServer.shared().settingsEnv());
         settingsEnv.putAll(pg.settingsEnv(pg.newEmptyDatabase()));
@@ -75,7 +75,7 @@ final class Harness implements AutoCloseable {
                         CredentialsSecret.POSTGRES_USER, settings.postgresUser(),
                         CredentialsSecret.POSTGRES_PASSWORD, settings.postgresPassword())))
                 .build()).create();
-        operator = new OperatorProcess(cluster, settingsEnv, Map.of()).start();
+        operator = new OperatorProcess(OperatorProcess.forMock(cluster, settingsEnv)).start();
         // What the runner image provides: the example Python processors on the module path, a temp dir.
         Path examples = Path.of(System.getProperty("castiron.examples.dir", "../examples")).toAbsolutePath();
         Path tmp = Files.createTempDirectory("castiron-e2e-pods");
@@ -105,7 +105,7 @@ final class Harness implements AutoCloseable {
 
     /** A new operator process, after {@code operator.kill()}. */
     void startOperator() throws Exception {
-        operator = new OperatorProcess(cluster, settingsEnv, Map.of()).start();
+        operator = new OperatorProcess(OperatorProcess.forMock(cluster, settingsEnv)).start();
     }
 
     void putConfig(String key, String toml) {

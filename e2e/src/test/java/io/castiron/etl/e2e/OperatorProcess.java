@@ -13,15 +13,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.awaitility.Awaitility;
 
+import io.castiron.etl.testkit.kube.GuardedProcesses;
+
 /**
- * The packaged operator ({@code operator/target/quarkus-app}) as its own process, configured as a cluster
- * deployment would configure it: connection settings, the API server, a short leader-election lease (so a
- * restarted operator takes over quickly). Its log goes to {@code target/e2e-logs/}.
+ * The packaged operator ({@code operator/target/quarkus-app}) as its own process with exactly the environment it is
+ * given (a pod's: see {@link Harness}), started under {@link GuardedProcesses} so it never outlives the test JVM.
+ * Its log goes to {@code target/e2e-logs/}.
  */
 final class OperatorProcess implements AutoCloseable {
     private static final AtomicInteger STARTS = new AtomicInteger();
@@ -31,9 +32,18 @@ final class OperatorProcess implements AutoCloseable {
     private int httpPort;
     private Path log;
 
-    OperatorProcess(MockCluster cluster, Map<String, String> settingsEnv, Map<String, String> extra) {
-        env = new HashMap<>(settingsEnv);
-        // The variables a pod's service account would provide, in Fabric8's own names.
+    /** @param env the operator's whole environment (nothing is inherited from this JVM) */
+    OperatorProcess(Map<String, String> env) {
+        this.env = new HashMap<>(env);
+    }
+
+    /**
+     * What the mock API tier gives the operator: connection settings, the mock reached as a pod would reach an API
+     * server, a short leader-election lease (so a restarted operator takes over quickly).
+     */
+    static Map<String, String> forMock(MockCluster cluster, Map<String, String> settingsEnv) {
+        var env = new HashMap<>(settingsEnv);
+        env.put("PATH", System.getenv("PATH"));
         env.put("KUBERNETES_MASTER", cluster.url());
         env.put("KUBERNETES_NAMESPACE", MockCluster.NAMESPACE);
         env.put("KUBERNETES_TRUST_CERTIFICATES", "true");
@@ -41,13 +51,17 @@ final class OperatorProcess implements AutoCloseable {
         // A pod has its service account's token. Without any token, Fabric8's client reloads its whole configuration
         // before every request once it is a minute old (looking for one); the mock accepts any token.
         env.put("KUBERNETES_AUTH_TOKEN", "e2e-operator");
-        env.put("ETL_LEADER_ELECTION_LEASE_DURATION", "3s");
-        env.put("ETL_LEADER_ELECTION_RENEW_DEADLINE", "2s");
-        env.put("ETL_LEADER_ELECTION_RETRY_PERIOD", "500ms");
+        env.putAll(FAST_TAKEOVER);
         env.put("ETL_CONFIG_BUCKET_POLL_INTERVAL", "500ms");
         env.put("ETL_RUNNER_IMAGE", "castiron-etl-runner:e2e");
-        env.putAll(extra);
+        return env;
     }
+
+    /** A short leader-election lease, so that a replacement operator takes over within seconds. */
+    static final Map<String, String> FAST_TAKEOVER = Map.of(
+            "ETL_LEADER_ELECTION_LEASE_DURATION", "3s",
+            "ETL_LEADER_ELECTION_RENEW_DEADLINE", "2s",
+            "ETL_LEADER_ELECTION_RETRY_PERIOD", "500ms");
 
     /** Starts the operator and waits until it is ready. */
     OperatorProcess start() throws IOException {
@@ -70,9 +84,10 @@ final class OperatorProcess implements AutoCloseable {
         var builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        builder.environment().clear();
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-        process = builder.start();
+        process = GuardedProcesses.start(builder, Duration.ofSeconds(20));
         Awaitility.await("operator ready (log: " + log + ")").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
@@ -101,26 +116,37 @@ final class OperatorProcess implements AutoCloseable {
 
     /** What {@code kill -9} does: no shutdown, no lease release. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        GuardedProcesses.killGroup(process);
     }
 
-    /** CPU time the operator process has used so far (all its threads). */
+    /** CPU time the operator's JVM has used so far (all its threads). */
     Duration cpuTime() {
-        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+        return jvm().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /** The operator JVM's process id (the guard's child). */
     long pid() {
-        return process.pid();
+        return jvm().pid();
+    }
+
+    private ProcessHandle jvm() {
+        return process.children().findFirst().orElseThrow(() -> new IllegalStateException("the operator's JVM is"
+                + " not running; see " + log));
+    }
+
+    /** The operator's log file. */
+    Path log() {
+        return log;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+        if (process != null) {
+            GuardedProcesses.stop(process, Duration.ofSeconds(25));
         }
     }
 

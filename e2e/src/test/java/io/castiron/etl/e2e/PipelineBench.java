@@ -61,8 +61,8 @@ class PipelineBench {
         System.out.printf("%nCast-Iron ETL benchmark, %d files, %d cores%n", FILES,
                 Runtime.getRuntime().availableProcessors());
         double floor = PARTS.contains("floor") ? s3Floor() : Double.NaN;
-        double pipeline = PARTS.contains("pipeline") ? pipelineThroughput(Harness.Jobs.IN_PROCESS, FILES) : Double.NaN;
-        double child = PARTS.contains("child") ? pipelineThroughput(Harness.Jobs.CHILD_PROCESS, CHILD_FILES)
+        double pipeline = PARTS.contains("pipeline") ? pipelineThroughput(MockHarness.Jobs.IN_PROCESS, FILES) : Double.NaN;
+        double child = PARTS.contains("child") ? pipelineThroughput(MockHarness.Jobs.CHILD_PROCESS, CHILD_FILES)
                 : Double.NaN;
         if (PARTS.contains("claims")) {
             operatorClaimRate();
@@ -81,7 +81,7 @@ class PipelineBench {
      * one pass of 500 files the figure still ranged from 92 to 131 files/s between runs).
      */
     private double s3Floor() throws Exception {
-        try (Harness h = new Harness(1, Harness.Jobs.NONE)) {
+        try (MockHarness h = new MockHarness(1, MockHarness.Jobs.NONE)) {
             for (int i = 0; i <= WARMUP_BATCHES; i++) {
                 floorPass(h, "bench-floor-warmup-" + i);
             }
@@ -93,7 +93,7 @@ class PipelineBench {
     }
 
     /** Copy+delete twice per file, as raw as the store does it: the sources are looked up before the clock starts. */
-    private static double floorPass(Harness h, String bucket) {
+    private static double floorPass(MockHarness h, String bucket) {
         h.store.ensureBucket(bucket);
         byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
         var sources = new ArrayList<ObjectInfo>();
@@ -119,9 +119,9 @@ class PipelineBench {
      * pipeline of the same installation, and a last one that shows the steady state of a long-running operator; that
      * one is returned.
      */
-    private double pipelineThroughput(Harness.Jobs mode, int files) throws Exception {
-        try (Harness h = new Harness(8, mode)) {
-            if (mode == Harness.Jobs.CHILD_PROCESS) {
+    private double pipelineThroughput(MockHarness.Jobs mode, int files) throws Exception {
+        try (MockHarness h = new MockHarness(8, mode)) {
+            if (mode == MockHarness.Jobs.CHILD_PROCESS) {
                 return pipelineBatch(h, mode, files, "runner as a process, as the image starts it", true);
             }
             pipelineBatch(h, mode, files, "runner in-process, cold", true);
@@ -132,12 +132,12 @@ class PipelineBench {
         }
     }
 
-    private double pipelineBatch(Harness h, Harness.Jobs mode, int files, String how, boolean details)
+    private double pipelineBatch(MockHarness h, MockHarness.Jobs mode, int files, String how, boolean details)
             throws Exception {
         String processor = "max_concurrent_jobs = 8\npoll_interval = \"500ms\"";
-        var p = h.install("bench", "noop.toml", mode == Harness.Jobs.IN_PROCESS
-                ? Harness.javaPipeline(".csv", NoOpProcessor.class, processor)
-                : Harness.shellPipeline(".csv", "true", processor));
+        var p = h.install("bench", "noop.toml", mode == MockHarness.Jobs.IN_PROCESS
+                ? MockHarness.javaPipeline(".csv", NoOpProcessor.class, processor)
+                : MockHarness.shellPipeline(".csv", "true", processor));
         h.cluster.resetRequestCounts();
         S3TestServer.shared().resetCalls();
         Map<String, Instant> dropped = new ConcurrentHashMap<>();
@@ -164,7 +164,7 @@ class PipelineBench {
         double testJit = jitSince(ProcessHandle.current().pid(), testJit0) / 1e6;
         List<Long> latencies = new ArrayList<>();
         for (EtlFile f : h.files(p.name())) {
-            if (Harness.phase(f) == FilePhase.Succeeded && f.getStatus().getCompletionTime() != null) {
+            if (MockHarness.phase(f) == FilePhase.Succeeded && f.getStatus().getCompletionTime() != null) {
                 latencies.add(Duration.between(dropped.get(f.getSpec().getOriginalName()),
                         Instant.parse(f.getStatus().getCompletionTime())).toMillis());
             }
@@ -181,7 +181,7 @@ class PipelineBench {
         }
         System.out.printf("drop -> archived latency: p50 %d ms, p95 %d ms%n", percentile(latencies, 50),
                 percentile(latencies, 95));
-        if (mode == Harness.Jobs.IN_PROCESS) {
+        if (mode == MockHarness.Jobs.IN_PROCESS) {
             System.out.printf("pipeline CPU per file: operator %.1f ms; runners, test servers and Job stand-in "
                     + "(one JVM) %.1f ms; PostgreSQL %.1f ms; of the operator's and the test JVM's, JIT compiling "
                     + "%.1f and %.1f ms%n", operatorCpu / files, testCpu / files, postgresCpu / files,
@@ -198,7 +198,7 @@ class PipelineBench {
 
     /** The operator alone: files already in the inbox, Jobs never run; pipeline created -> every Job created. */
     private void operatorClaimRate() throws Exception {
-        try (Harness h = new Harness(1, Harness.Jobs.NONE)) {
+        try (MockHarness h = new MockHarness(1, MockHarness.Jobs.NONE)) {
             var jobs = countJobs(h);
             // A fresh JVM spends its first thousands of files compiling (most of its CPU then goes to the JIT):
             // the first batch shows the cold figure, the second the steady state of a long-running operator.
@@ -217,7 +217,7 @@ class PipelineBench {
     }
 
     /** {@code count} Succeeded EtlFiles of {@code pipeline}, finished just now. */
-    private static void finishedFiles(Harness h, String pipeline, int count) throws Exception {
+    private static void finishedFiles(MockHarness h, String pipeline, int count) throws Exception {
         var files = h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE);
         var pool = Executors.newFixedThreadPool(4);
         try {
@@ -227,7 +227,7 @@ class PipelineBench {
                 created.add(pool.submit(() -> {
                     var f = new EtlFile();
                     f.setMetadata(new ObjectMetaBuilder().withName(String.format("done-%05d", n))
-                            .withLabels(Map.of(Harness.PIPELINE_LABEL, pipeline)).build());
+                            .withLabels(Map.of(MockHarness.PIPELINE_LABEL, pipeline)).build());
                     f.getSpec().setPipeline(pipeline);
                     f.getSpec().setBucket(h.settings.configBucket());
                     f.getSpec().setInboxKey("claims-retained/01_inbox/done-" + n + ".csv");
@@ -249,7 +249,7 @@ class PipelineBench {
         }
     }
 
-    private void claimBatch(Harness h, AtomicInteger jobs, String label, String folder)
+    private void claimBatch(MockHarness h, AtomicInteger jobs, String label, String folder)
             throws Exception {
         String bucket = h.settings.configBucket();
         h.store.ensureBucket(bucket);
@@ -262,7 +262,7 @@ class PipelineBench {
         long serversCpu0 = processCpuNanos();
         long postgresCpu0 = postgresCpuNanos();
         long t0 = System.nanoTime();
-        h.putConfig(folder + "/claims.toml", Harness.shellPipeline(".csv", "true",
+        h.putConfig(folder + "/claims.toml", MockHarness.shellPipeline(".csv", "true",
                 "max_concurrent_jobs = 10000\npoll_interval = \"500ms\""));
         await().atMost(LONG).pollInterval(Duration.ofMillis(50)).until(() -> jobs.get() - before >= FILES);
         double elapsed = seconds(t0);
@@ -288,7 +288,7 @@ class PipelineBench {
     }
 
     /** Counts Jobs from a watch: polling a list of every Job would load the mock API server itself. */
-    private static AtomicInteger countJobs(Harness h) {
+    private static AtomicInteger countJobs(MockHarness h) {
         var jobs = new AtomicInteger();
         h.client.batch().v1().jobs().inNamespace(MockCluster.NAMESPACE).inform(
                 new ResourceEventHandler<>() {
@@ -397,12 +397,12 @@ class PipelineBench {
 
     /** 10,000 EtlFiles in the operator's caches, then a full GC: used heap. */
     private void operatorHeapWith10kFiles() throws Exception {
-        try (Harness h = new Harness(1, Harness.Jobs.NONE)) {
+        try (MockHarness h = new MockHarness(1, MockHarness.Jobs.NONE)) {
             var files = h.client.resources(EtlFile.class).inNamespace(MockCluster.NAMESPACE);
             for (int i = 0; i < 10_000; i++) {
                 var f = new EtlFile();
                 f.setMetadata(new ObjectMetaBuilder().withName(String.format("cached-%05d", i))
-                        .withLabels(Map.of(Harness.PIPELINE_LABEL, "absent")).build());
+                        .withLabels(Map.of(MockHarness.PIPELINE_LABEL, "absent")).build());
                 f.getSpec().setPipeline("absent");
                 f.getSpec().setBucket("etl");
                 f.getSpec().setInboxKey("in/file-" + i + ".csv");
@@ -430,7 +430,7 @@ class PipelineBench {
      * What the mock API server was asked, by the operator and by the harness (the Job stand-in, the runners'
      * progress patches, the bench's own polling), per file of the {@code files} the run had.
      */
-    private static void printApiLoad(Harness h, int files) {
+    private static void printApiLoad(MockHarness h, int files) {
         Map<String, Long> counts = h.cluster.requestCounts();
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("API requests: %.1f per file, mock API server CPU %.2f ms per request%s:%n",

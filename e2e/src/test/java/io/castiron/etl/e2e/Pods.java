@@ -53,30 +53,19 @@ final class Pods {
      * pod's environment only (nothing inherited from this JVM), the API server reached as from a pod.
      */
     static Supplier<Pod> childProcess(Map<String, String> image, Path tmp, String apiServerUrl) throws Exception {
-        Path script = Path.of(System.getProperty("castiron.runner.script", "../runner/bin/castiron-runner"));
-        Path jar = Path.of(System.getProperty("castiron.runner.jar", "../runner/target/castiron-etl-runner.jar"))
-                .toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: package the runner first (make build)");
-        }
-        // The image's /opt/castiron: runner/ (the jar) and runner/lib/ (its dependencies).
-        Path home = Files.createDirectories(tmp.resolve("opt-castiron"));
-        Path runnerDir = Files.createDirectories(home.resolve("runner"));
-        Files.createSymbolicLink(runnerDir.resolve(jar.getFileName()), jar);
-        Files.createSymbolicLink(runnerDir.resolve("lib"), jar.resolveSibling("lib"));
+        Path logs = Files.createDirectories(Path.of(System.getProperty("castiron.logs.dir", "target/e2e-logs"))
+                .resolve("pods"));
+        RunnerImage runner = RunnerImage.install(tmp, logs);
+        Path script = runner.script;
         Map<String, String> pod = new HashMap<>(image);
+        pod.putAll(runner.env);
         pod.put("PATH", System.getenv("PATH"));
         pod.put("HOME", tmp.toString());
-        pod.put("JAVA_HOME", System.getProperty("java.home"));
-        pod.put("CASTIRON_HOME", home.toString());
         // What a pod has to reach the API server: the in-cluster variable, here pointed at the mock, and a token.
         pod.put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
         pod.put("KUBERNETES_MASTER", apiServerUrl);
         pod.put("KUBERNETES_AUTH_TOKEN", "e2e-runner");
         pod.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-        Path logs = Files.createDirectories(Path.of(System.getProperty("castiron.logs.dir", "target/e2e-logs"))
-                .resolve("pods"));
-        start(script, pod, List.of("cds-training"), logs.resolve("cds-training.log"), 300);
         return () -> new Pod() {
             private volatile Process process;
 
@@ -97,15 +86,6 @@ final class Pods {
                 }
             }
         };
-    }
-
-    private static void start(Path script, Map<String, String> env, List<String> args, Path log, int seconds)
-            throws Exception {
-        Process p = startProcess(script, env, args, log);
-        if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(script + " " + args + " failed; see " + log);
-        }
     }
 
     private static Process startProcess(Path script, Map<String, String> env, List<String> args, Path log)

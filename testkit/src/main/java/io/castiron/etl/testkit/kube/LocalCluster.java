@@ -44,6 +44,11 @@ public final class LocalCluster implements AutoCloseable {
             "namespace-controller", "serviceaccount-controller", "serviceaccount-token-controller",
             "root-ca-certificate-publisher-controller", "deployment-controller", "replicaset-controller",
             "pod-garbage-collector-controller", "ttl-after-finished-controller", "resourcequota-controller");
+    /**
+     * {@code -Dcastiron.cluster.audit=true}: the apiserver writes every request on the project's resources, with
+     * its request and response bodies, to {@code <logs>/audit.log} (to see what a client really sent).
+     */
+    public static final String AUDIT = "castiron.cluster.audit";
     /** The issuer and audience of service-account tokens, as in most clusters. */
     public static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
 
@@ -118,7 +123,7 @@ public final class LocalCluster implements AutoCloseable {
         Files.writeString(tokens, adminToken + ",admin,admin,\"system:masters\"\n"
                 + controllerManagerToken + ",system:kube-controller-manager,system:kube-controller-manager\n");
         port = freePort();
-        start("kube-apiserver", List.of(tools.resolve("kube-apiserver").toString(),
+        var apiserver = new ArrayList<>(List.of(tools.resolve("kube-apiserver").toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
                 "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + port,
                 "--cert-dir=" + pki, // a self-signed serving certificate and its CA, written there at start
@@ -129,6 +134,10 @@ public final class LocalCluster implements AutoCloseable {
                 "--service-account-signing-key-file=" + serviceAccountKey,
                 "--service-cluster-ip-range=10.96.0.0/24",
                 "--allow-privileged=true", "--profiling=false", "--v=1"));
+        if (Boolean.getBoolean(AUDIT)) {
+            apiserver.addAll(auditFlags(pki));
+        }
+        start("kube-apiserver", apiserver);
         caFile = pki.resolve("apiserver.crt"); // the serving certificate followed by the CA that signed it
         awaitUp("kube-apiserver", () -> Files.exists(caFile) && httpOk(url() + "/readyz"));
         adminKubeconfig = writeKubeconfig(dir.resolve("admin.kubeconfig"), "admin", adminToken);
@@ -148,6 +157,20 @@ public final class LocalCluster implements AutoCloseable {
                 .withName("default").get() != null);
         System.out.printf("local control plane up in %.1f s: %s (logs: %s)%n",
                 (System.nanoTime() - began) / 1e9, url(), logs);
+    }
+
+    private List<String> auditFlags(Path pki) throws IOException {
+        Path policy = pki.resolve("audit-policy.yaml");
+        Files.writeString(policy, """
+                apiVersion: audit.k8s.io/v1
+                kind: Policy
+                omitStages: [RequestReceived]
+                rules:
+                - level: RequestResponse
+                  resources: [{group: etl.castiron.io}, {group: coordination.k8s.io}]
+                - level: None
+                """);
+        return List.of("--audit-policy-file=" + policy, "--audit-log-path=" + logs.resolve("audit.log"));
     }
 
     private void start(String name, List<String> command) throws IOException {

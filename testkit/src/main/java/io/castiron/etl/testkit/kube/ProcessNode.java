@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,14 +68,6 @@ public final class ProcessNode implements AutoCloseable {
     public record Image(List<String> command, Map<String, String> env) {
     }
 
-    /** A pod whose container started here, with its labels (a Job's pods carry the Job's name). */
-    public record StartedPod(String namespace, String name, Map<String, String> labels) {
-        /** The name of the Job the pod belongs to, or null. */
-        public String jobName() {
-            return labels.get("batch.kubernetes.io/job-name");
-        }
-    }
-
     private final LocalCluster cluster;
     private final KubernetesClient client;
     private final Function<String, Optional<Image>> images;
@@ -89,7 +80,6 @@ public final class ProcessNode implements AutoCloseable {
         return thread;
     });
     private final Map<String, PodRun> pods = new ConcurrentHashMap<>();
-    private final List<StartedPod> started = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> runningByNamespace = new ConcurrentHashMap<>();
     private final Map<String, Integer> maxRunningByNamespace = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> informer;
@@ -207,13 +197,6 @@ public final class ProcessNode implements AutoCloseable {
     private static boolean isFinished(Pod pod) {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         return "Succeeded".equals(phase) || "Failed".equals(phase);
-    }
-
-    /** The pods started so far, in the order their containers started (restarts included). */
-    public List<StartedPod> startOrder() {
-        synchronized (started) {
-            return List.copyOf(started);
-        }
     }
 
     /** The most containers of the namespace that ever ran at once. */
@@ -456,8 +439,6 @@ public final class ProcessNode implements AutoCloseable {
             process = GuardedProcesses.start(builder, Duration.ofSeconds(grace));
             startedAt = now();
             String namespace = pod.getMetadata().getNamespace();
-            started.add(new StartedPod(namespace, pod.getMetadata().getName(),
-                    pod.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(pod.getMetadata().getLabels())));
             int now = runningByNamespace.merge(namespace, 1, Integer::sum);
             maxRunningByNamespace.merge(namespace, now, Math::max);
             try {
