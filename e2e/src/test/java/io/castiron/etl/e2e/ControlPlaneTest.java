@@ -168,25 +168,17 @@ class ControlPlaneTest {
 
     @Test
     void theJobControllerRetriesExitCode75AndNeverRetriesExitCode3() {
-        String stages = """
-                [castiron.etl]
-                handled_file_glob = ".csv"
-                inbox_dir = "01_inbox"
-                processing_dir = "02_processing"
-                archive_dir = "03_archive"
-                error_dir = "04_failed"
-                """;
-        var failing = h.install("exit3", "failing.toml", stages + """
+        var failing = h.install("exit3", "failing.toml", Harness.pipeline(".csv", """
                 shell = "exit 1"
                 [castiron.etl.runner]
                 backoff_limit = 2
-                """);
-        var later = h.install("exit75", "later.toml", stages + """
+                """));
+        var later = h.install("exit75", "later.toml", Harness.pipeline(".csv", """
                 [castiron.etl.runner]
                 backoff_limit = 1
                 [castiron.etl.java]
                 class_name = "io.castiron.examples.UnavailableServiceProcessor"
-                """);
+                """));
         h.drop(failing.bucket(), failing.key("01_inbox", "bad.csv"), "id\n1\n".getBytes(StandardCharsets.UTF_8));
         h.drop(later.bucket(), later.key("01_inbox", "later.csv"), "id\n1\n".getBytes(StandardCharsets.UTF_8));
 

@@ -57,7 +57,11 @@ public final class GuardedProcesses {
     /** SIGKILL to every process of the guard's group at once: what {@code kill -9} does to a crashed container. */
     public static void killGroup(Process guarded) throws InterruptedException {
         try {
-            new ProcessBuilder("kill", "-KILL", "--", "-" + guarded.pid()).inheritIO().start().waitFor();
+            if (guarded.isAlive()) { // a group that is gone already: nothing to say
+                new ProcessBuilder("kill", "-KILL", "--", "-" + guarded.pid())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run kill", e);
         }
