@@ -19,6 +19,7 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.config.Settings;
+import io.castiron.etl.demo.RunnerImage;
 import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.store.ObjectStore;
 import io.castiron.etl.testkit.KafkaTestServer;
