@@ -29,7 +29,8 @@ demo: tools $(DEMO_BUILD) ## Everything on this machine, no Docker: control plan
 	@java -Dcastiron.tools.dir=$(TOOLS_DIR) -cp "$(DEMO_CLASSPATH)" io.castiron.etl.demo.Demo \
 	  --repository "$(CURDIR)" --state "$(DEMO_DIR)" --started $(DEMO_STARTED) \
 	  $(if $(TOML),--toml "$(abspath $(TOML))") $(if $(FILES),--files "$(abspath $(FILES))") \
-	  $(if $(ETL_PYTHONPATH),--pythonpath "$(abspath $(subst :, ,$(ETL_PYTHONPATH)))") $(if $(ONCE),--once)
+	  $(if $(ETL_PYTHONPATH),--pythonpath "$(abspath $(subst :, ,$(ETL_PYTHONPATH)))") $(if $(ONCE),--once) \
+	  || { code=$$?; [ $$code = 130 ] || [ $$code = 143 ] || exit $$code; } # stopped by Ctrl-C or make demo-stop
 
 $(DEMO_BUILD): pom.xml $(shell find core operator runner testkit demo examples/java -name target -prune -o -type f -print 2>/dev/null)
 	$(MVN) -q -DskipTests install
