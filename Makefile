@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 
 .DEFAULT_GOAL := help
-.PHONY: help build test tools crds convert images up clean status logs
+.PHONY: help build test tools crds convert images up clean status logs demo demo-stop drop
 
 # The kind quick start (make up): cluster, namespace, image tags.
 CLUSTER ?= castiron-etl
@@ -14,8 +14,40 @@ REQUIRE := sh scripts/require-tools.sh
 # The local control plane's tools, built by make tools into a cache outside the work tree (scripts/tools.sh).
 TOOLS_DIR := $(shell sh scripts/tools.sh dir)
 
+# make demo's folder: its state (for make drop and make demo-stop), logs, the cluster's and MinIO's data.
+DEMO_DIR ?= $(CURDIR)/target/demo
+# When this make started (ms), so that make demo can report the time to its first file, build included.
+DEMO_STARTED := $(shell date +%s%3N)
+DEMO_CLASSPATH = demo/target/classes:$$(cat demo/target/classpath.txt)
+# make demo rebuilds (mvn install, no tests) only when a module's sources changed since its last build.
+DEMO_BUILD := target/demo-build.stamp
+
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+demo: tools $(DEMO_BUILD) ## Everything on this machine, no Docker: control plane, chart, operator, MinIO/PostgreSQL/Kafka, the example pipeline [TOML=path FILES='a b' ETL_PYTHONPATH=dir ONCE=1]
+	@java -Dcastiron.tools.dir=$(TOOLS_DIR) -cp "$(DEMO_CLASSPATH)" io.castiron.etl.demo.Demo \
+	  --repository "$(CURDIR)" --state "$(DEMO_DIR)" --started $(DEMO_STARTED) \
+	  $(if $(TOML),--toml "$(abspath $(TOML))") $(if $(FILES),--files "$(abspath $(FILES))") \
+	  $(if $(ETL_PYTHONPATH),--pythonpath "$(abspath $(subst :, ,$(ETL_PYTHONPATH)))") $(if $(ONCE),--once) \
+	  || { code=$$?; [ $$code = 130 ] || [ $$code = 143 ] || exit $$code; } # stopped by Ctrl-C or make demo-stop
+
+$(DEMO_BUILD): pom.xml $(shell find core operator runner testkit demo examples/java -name target -prune -o -type f -print 2>/dev/null)
+	$(MVN) -q -DskipTests install
+	@mkdir -p $(@D) && touch $@
+
+drop: ## Drop a file into the running demo's pipeline inbox: make drop FILE=path [PIPELINE=name]
+	@test -n "$(FILE)" || { echo "usage: make drop FILE=path [PIPELINE=name]" >&2; exit 2; }
+	@test -d demo/target/classes || $(MVN) -q -pl demo -am -DskipTests install
+	@java -cp "$(DEMO_CLASSPATH)" io.castiron.etl.demo.Drop "$(DEMO_DIR)" "$(abspath $(FILE))" $(PIPELINE)
+
+demo-stop: ## Stop the demo that make demo started (its JVM stops everything it started)
+	@pid=$$(cat "$(DEMO_DIR)/demo.pid" 2>/dev/null); \
+	if [ -z "$$pid" ] || ! ps -p "$$pid" -o args= 2>/dev/null | grep -q io.castiron.etl.demo.Demo; then \
+	  echo "no demo is running"; exit 0; fi; \
+	kill -TERM "$$pid"; \
+	for i in $$(seq 120); do ps -p "$$pid" >/dev/null 2>&1 || { echo "demo stopped"; exit 0; }; sleep 0.5; done; \
+	echo "the demo (pid $$pid) did not stop within 60 s" >&2; exit 1
 
 build: ## Compile and package every module, without tests
 	$(MVN) -DskipTests install

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.castiron.etl.config.Settings;
+import io.castiron.etl.demo.RunnerImage;
 import io.castiron.etl.testkit.kube.LocalCluster;
 import io.castiron.etl.testkit.kube.PodEnvironment;
 import io.castiron.etl.testkit.kube.ProcessNode;

@@ -2,8 +2,10 @@ package io.castiron.etl.e2e;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
+import io.castiron.etl.demo.RunnerImage;
 import io.castiron.etl.testkit.kube.LocalCluster;
 import io.castiron.etl.testkit.kube.ProcessNode;
 
@@ -12,6 +14,8 @@ import io.castiron.etl.testkit.kube.ProcessNode;
  * applied from {@code crds/}, and the process node running the runner image ({@link RunnerImage}) as local processes.
  */
 final class LocalKubernetes {
+    /** The project's root: the packaged runner and operator, the examples, the chart, crds/. */
+    static final Path REPOSITORY = Path.of(System.getProperty("castiron.repo.dir", "..")).toAbsolutePath();
     private static LocalKubernetes shared;
 
     final LocalCluster cluster;
@@ -32,7 +36,8 @@ final class LocalKubernetes {
             cluster.run("kubectl", "wait", "--for=condition=Established", "--timeout=60s", "-f", crds.toString());
             Path logs = Path.of(System.getProperty("castiron.logs.dir", "target/e2e-logs"));
             Path pods = Files.createTempDirectory("castiron-pods");
-            RunnerImage runner = RunnerImage.install(pods, Files.createDirectories(logs.resolve("pods")));
+            RunnerImage runner = RunnerImage.install(REPOSITORY, pods, Files.createDirectories(logs.resolve("pods")),
+                    List.of());
             var node = new ProcessNode(cluster, image -> image.equals(RunnerImage.REFERENCE)
                     ? Optional.of(new ProcessNode.Image(runner.command(), runner.env))
                     : Optional.empty(), pods, logs.resolve("pods")).start();

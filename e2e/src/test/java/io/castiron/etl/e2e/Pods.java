@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.castiron.etl.demo.RunnerImage;
 import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.runner.Retry;
 import io.castiron.etl.runner.Runner;
@@ -54,7 +55,7 @@ final class Pods {
     static Supplier<Pod> childProcess(Map<String, String> image, Path tmp, String apiServerUrl) throws Exception {
         Path logs = Files.createDirectories(Path.of(System.getProperty("castiron.logs.dir", "target/e2e-logs"))
                 .resolve("pods"));
-        RunnerImage runner = RunnerImage.install(tmp, logs);
+        RunnerImage runner = RunnerImage.install(LocalKubernetes.REPOSITORY, tmp, logs, List.of());
         Path script = runner.script;
         Map<String, String> pod = new HashMap<>(image);
         pod.putAll(runner.env);

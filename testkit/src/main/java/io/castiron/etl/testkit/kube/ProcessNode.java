@@ -365,7 +365,9 @@ public final class ProcessNode implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
-                System.err.println("process node: pod " + key(pod) + ": " + e);
+                if (!closed) { // once the node is closed, its client may be too: nothing to report
+                    System.err.println("process node: pod " + key(pod) + ": " + e);
+                }
             } finally {
                 finished = true;
                 if (deleting() && !removed && !closed) {
