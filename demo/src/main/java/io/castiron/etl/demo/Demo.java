@@ -3,10 +3,6 @@ package io.castiron.etl.demo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -38,6 +34,7 @@ import io.castiron.etl.testkit.KafkaTestServer;
 import io.castiron.etl.testkit.PostgresTestServer;
 import io.castiron.etl.testkit.kube.ClusterTools;
 import io.castiron.etl.testkit.kube.LocalCluster;
+import io.castiron.etl.testkit.kube.Loopback;
 import io.castiron.etl.testkit.kube.ProcessNode;
 import io.castiron.etl.toml.ConvertCommand;
 import io.castiron.etl.toml.PipelineConfig;
@@ -275,7 +272,7 @@ public final class Demo implements AutoCloseable {
             Future<KafkaTestServer> kafkaStart = starters.submit((Callable<KafkaTestServer>) KafkaTestServer::shared);
             Future<RunnerImage> runnerStart = starters.submit(() -> RunnerImage.install(options.repository(),
                     options.stateDir().resolve("runner-image"), logs, options.pythonPath()));
-            operatorPort = MinioServer.freePort();
+            operatorPort = Loopback.freePort();
             // Each is kept as soon as it is up, so that close() stops it even when another failed.
             cluster = get(clusterStart);
             minio = get(minioStart);
@@ -384,7 +381,7 @@ public final class Demo implements AutoCloseable {
             HTTPGetAction get = probe.getHttpGet();
             String url = "http://" + ProcessNode.ADDRESS + ":" + operatorPort + get.getPath();
             await("the operator to answer " + get.getPath() + " with 200 (log: " + operatorLog() + ")",
-                    () -> httpOk(url));
+                    () -> Loopback.answers200(url));
         }
         progress("operator pod " + operatorPod().getMetadata().getName() + " ready (probes "
                 + container.getStartupProbe().getHttpGet().getPath() + ", "
@@ -404,19 +401,6 @@ public final class Demo implements AutoCloseable {
             return node.logFile(NAMESPACE, operatorPod().getMetadata().getName());
         } catch (IllegalStateException e) {
             return logs.resolve("pods");
-        }
-    }
-
-    private static boolean httpOk(String url) {
-        try {
-            var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

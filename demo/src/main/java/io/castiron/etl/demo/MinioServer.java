@@ -1,17 +1,13 @@
 package io.castiron.etl.demo;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import io.castiron.etl.testkit.kube.GuardedProcesses;
+import io.castiron.etl.testkit.kube.Loopback;
 
 /**
  * The real MinIO server that {@code make tools} builds, on loopback with its data in a folder, under
@@ -38,8 +34,8 @@ final class MinioServer implements AutoCloseable {
         if (!Files.isExecutable(minio)) {
             throw new IllegalStateException(minio + " is missing: run make tools");
         }
-        int port = freePort();
-        int consolePort = freePort();
+        int port = Loopback.freePort();
+        int consolePort = Loopback.freePort();
         Files.createDirectories(data);
         Files.createDirectories(log.getParent());
         var builder = new ProcessBuilder(List.of(minio.toString(), "server", data.toString(),
@@ -73,23 +69,7 @@ final class MinioServer implements AutoCloseable {
     }
 
     private boolean ready() {
-        try {
-            var request = HttpRequest.newBuilder(URI.create("http://" + endpoint() + "/minio/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build();
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return Loopback.answers200("http://" + endpoint() + "/minio/health/ready");
     }
 
     @Override

@@ -2,11 +2,8 @@ package io.castiron.etl.testkit.kube;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,13 +103,13 @@ public final class LocalCluster implements AutoCloseable {
 
     private void startAll() throws IOException {
         long began = System.nanoTime();
-        int etcdPort = freePort();
+        int etcdPort = Loopback.freePort();
         start("etcd", List.of(tools.resolve("etcd").toString(),
                 "--name=local", "--data-dir=" + dir.resolve("etcd"),
                 "--listen-client-urls=http://127.0.0.1:" + etcdPort,
                 "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
-                "--listen-peer-urls=http://127.0.0.1:" + freePort(),
-                "--listen-metrics-urls=http://127.0.0.1:" + freePort(),
+                "--listen-peer-urls=http://127.0.0.1:" + Loopback.freePort(),
+                "--listen-metrics-urls=http://127.0.0.1:" + Loopback.freePort(),
                 "--unsafe-no-fsync", "--log-level=warn"));
         awaitUp("etcd", () -> httpOk("http://127.0.0.1:" + etcdPort + "/health"));
 
@@ -122,7 +119,7 @@ public final class LocalCluster implements AutoCloseable {
         Path tokens = pki.resolve("tokens.csv");
         Files.writeString(tokens, adminToken + ",admin,admin,\"system:masters\"\n"
                 + controllerManagerToken + ",system:kube-controller-manager,system:kube-controller-manager\n");
-        port = freePort();
+        port = Loopback.freePort();
         var apiserver = new ArrayList<>(List.of(tools.resolve("kube-apiserver").toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
                 "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + port,
@@ -201,17 +198,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private boolean httpOk(String url) {
+        if (!url.startsWith("https")) {
+            return Loopback.answers200(url);
+        }
         try {
-            var client = url.startsWith("https") ? Tls.client(caFile) : HttpClient.newHttpClient();
-            var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
-            if (url.startsWith("https")) {
-                request.header("Authorization", "Bearer " + adminToken);
-            }
-            return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return Loopback.answers200(Tls.client(caFile), HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + adminToken));
         } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }
@@ -326,12 +319,6 @@ public final class LocalCluster implements AutoCloseable {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     static void sleep(Duration duration) {
