@@ -268,6 +268,9 @@ public final class ProcessNode implements AutoCloseable {
         private int restarts;
         private String startedAt;
         private ContainerState lastState;
+        /** Where the pod's service-account token is, and when it was written (null: no token mounted). */
+        private Path accountDir;
+        private long tokenWrittenAt;
 
         PodRun(Pod pod) {
             this.pod = pod;
@@ -393,7 +396,7 @@ public final class ProcessNode implements AutoCloseable {
             }
             if (!Boolean.FALSE.equals(pod.getSpec().getAutomountServiceAccountToken())
                     && pod.getSpec().getServiceAccountName() != null) {
-                Path accountDir = Files.createDirectories(home.resolve("serviceaccount"));
+                accountDir = Files.createDirectories(home.resolve("serviceaccount"));
                 writeToken(accountDir);
                 Files.copy(cluster.caFile(), accountDir.resolve("ca.crt"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -403,6 +406,21 @@ public final class ProcessNode implements AutoCloseable {
                 env.put("KUBERNETES_NAMESPACE_FILE", accountDir.resolve("namespace").toString());
             }
             return env;
+        }
+
+        /** As a kubelet does at 80% of a projected token's life: a demo may run for hours, the token for one. */
+        private void refreshTokenIfOld() {
+            long refreshAfter = TOKEN_VALIDITY.toNanos() * 8 / 10;
+            if (accountDir == null || System.nanoTime() - tokenWrittenAt < refreshAfter) {
+                return;
+            }
+            try {
+                writeToken(accountDir);
+            } catch (IOException | KubernetesClientException e) {
+                // the old token is still valid for a while: try again in a minute
+                tokenWrittenAt = System.nanoTime() - refreshAfter + Duration.ofMinutes(1).toNanos();
+                System.err.println("process node: cannot refresh the token of pod " + key(pod) + ": " + e);
+            }
         }
 
         /** The pod's projected token: its service account's, bound to the pod (invalid once the pod is gone). */
@@ -415,6 +433,7 @@ public final class ProcessNode implements AutoCloseable {
             String token = client.serviceAccounts().inNamespace(pod.getMetadata().getNamespace())
                     .withName(pod.getSpec().getServiceAccountName()).tokenRequest(request).getStatus().getToken();
             Files.writeString(accountDir.resolve("token"), token);
+            tokenWrittenAt = System.nanoTime();
         }
 
         /** Starts the container, reports it running, and waits for it to exit, or stops it when the pod goes. */
@@ -446,6 +465,7 @@ public final class ProcessNode implements AutoCloseable {
             try {
                 running();
                 while (process.isAlive()) {
+                    refreshTokenIfOld();
                     if (awaitDeletion(Duration.ofMillis(200))) {
                         Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
                         process.destroy(); // SIGTERM to the container's processes; the guard kills after its grace
