@@ -354,9 +354,9 @@ public final class Demo implements AutoCloseable {
 
     private Settings settings() {
         var env = new TreeMap<String, String>();
-        env.put("ETL_S3_ENDPOINT", minio.endpoint());
-        env.put("ETL_S3_ACCESS_KEY", MinioServer.ACCESS_KEY);
-        env.put("ETL_S3_SECRET_KEY", MinioServer.SECRET_KEY);
+        env.put(Settings.S3_ENDPOINT, minio.endpoint());
+        env.put(Settings.S3_ACCESS_KEY, MinioServer.ACCESS_KEY);
+        env.put(Settings.S3_SECRET_KEY, MinioServer.SECRET_KEY);
         env.putAll(PostgresTestServer.shared().settingsEnv(database));
         env.putAll(kafka.settingsEnv());
         return Settings.from(env);

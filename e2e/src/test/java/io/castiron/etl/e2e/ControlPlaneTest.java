@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +18,6 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.contract.RunnerExitCodes;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -33,6 +31,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 class ControlPlaneTest {
     /** The operator's leader-election Lease (its Leadership configuration). */
     private static final String LEASE = "castiron-etl-operator";
+    /** The label the Job controller puts on a Job's pods. */
+    private static final String JOB_NAME = "batch.kubernetes.io/job-name";
     private static Harness h;
 
     @BeforeAll
@@ -143,27 +143,20 @@ class ControlPlaneTest {
     void deletingAnEtlFileRemovesItsJobAndItsPodThroughTheGarbageCollector() {
         var p = h.install("gc", "sleepy.toml", Harness.shellPipeline(".csv", "sleep 300", ""));
         h.drop(p.bucket(), p.key("01_inbox", "doomed.csv"), "id\n1\n".getBytes(StandardCharsets.UTF_8));
-        await().atMost(WAIT).until(() -> h.files(p.name()).stream().anyMatch(f -> phase(f) == FilePhase.Running)
-                && !runningPods(p.name()).isEmpty());
+        await().atMost(WAIT).until(() -> h.files(p.name()).stream().anyMatch(f -> phase(f) == FilePhase.Running));
         EtlFile file = h.files(p.name()).get(0);
         String job = file.getStatus().getJobName();
+        await().atMost(WAIT).until(() -> h.client.pods().withLabel(JOB_NAME, job).list().getItems().stream()
+                .anyMatch(pod -> "Running".equals(pod.getStatus().getPhase())));
         assertThat(h.client.batch().v1().jobs().withName(job).get()).isNotNull();
 
         h.client.resource(file).delete();
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(h.client.batch().v1().jobs().withName(job).get()).as("the file's Job").isNull();
-            assertThat(h.client.pods().withLabel("batch.kubernetes.io/job-name", job).list().getItems())
+            assertThat(h.client.pods().withLabel(JOB_NAME, job).list().getItems())
                     .as("the Job's pods").isEmpty();
         });
-    }
-
-    private List<Pod> runningPods(String pipeline) {
-        return h.client.pods().list().getItems().stream()
-                .filter(pod -> "Running".equals(pod.getStatus().getPhase()))
-                .filter(pod -> h.files(pipeline).stream().anyMatch(f -> f.getStatus() != null
-                        && pod.getMetadata().getName().startsWith(String.valueOf(f.getStatus().getJobName()))))
-                .toList();
     }
 
     @Test

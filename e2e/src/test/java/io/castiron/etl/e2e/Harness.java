@@ -69,9 +69,9 @@ final class Harness extends Installation {
         var values = new LinkedHashMap<String, String>();
         values.put("operator.replicas", "0"); // the operator runs as a process of the test, with the pod's env
         values.put("s3.endpoint", settings.s3Endpoint());
-        values.put("s3.region", settingsEnv.get("ETL_S3_REGION"));
-        values.put("postgres.url", settingsEnv.get("ETL_POSTGRES_URL"));
-        values.put("kafka.bootstrapServers", settingsEnv.get("ETL_KAFKA_BOOTSTRAP_SERVERS"));
+        values.put("s3.region", settingsEnv.get(Settings.S3_REGION));
+        values.put("postgres.url", settingsEnv.get(Settings.POSTGRES_URL));
+        values.put("kafka.bootstrapServers", settingsEnv.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
         values.put("configBucket.name", settings.configBucket());
         values.put("configBucket.pollInterval", "500ms");
         values.put("credentials.create", "true");

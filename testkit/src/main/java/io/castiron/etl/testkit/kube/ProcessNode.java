@@ -209,23 +209,6 @@ public final class ProcessNode implements AutoCloseable {
         return logs.resolve(namespace + "_" + pod + ".log");
     }
 
-    /** Kills a pod's processes at once (SIGKILL), as a crash would; the pod's restart policy decides what follows. */
-    public void kill(String namespace, String podName) throws InterruptedException {
-        for (PodRun run : pods.values()) {
-            if (run.pod.getMetadata().getNamespace().equals(namespace)
-                    && run.pod.getMetadata().getName().equals(podName)) {
-                run.kill();
-            }
-        }
-    }
-
-    /** The process id of a pod's running container, if it runs here now. */
-    public Optional<Long> pid(String namespace, String podName) {
-        return pods.values().stream().filter(r -> r.pod.getMetadata().getNamespace().equals(namespace)
-                && r.pod.getMetadata().getName().equals(podName) && r.process != null && r.process.isAlive())
-                .map(r -> r.process.pid()).findFirst();
-    }
-
     static long memoryBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
@@ -298,13 +281,6 @@ public final class ProcessNode implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }
-        }
-
-        void kill() throws InterruptedException {
-            Process p = process;
-            if (p != null) {
-                GuardedProcesses.killGroup(p);
             }
         }
 
