@@ -24,6 +24,7 @@ import io.castiron.etl.operator.TestServersResource;
 import io.castiron.etl.operator.Topic;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.store.ObjectMetadata;
+import io.castiron.etl.testkit.ChildServers;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.Operator;
@@ -262,5 +263,36 @@ class PipelineLifecycleTest extends OperatorTestSupport {
                 }));
         assertThat(client.resources(EtlPipeline.class).inNamespace(client.getNamespace())
                 .withName(io.castiron.etl.api.ResourceNames.pipelineNameFor(key)).get()).isNull();
+    }
+
+    /**
+     * An object store outage longer than any retry limit: retries go on, at most a second apart here (a minute in
+     * production), and the pipeline claims the file dropped meanwhile once the store is back. With a limit of 10
+     * retries (before), the tries stopped after about 4 s and the next scan waited for some other event.
+     */
+    @Test
+    void aPipelineKeepsRetryingThroughAnObjectStoreOutageAndGoesOnAfterIt() {
+        String bucket = bucket();
+        pipeline("outage", bucket, ".csv", 2);
+        awaitStages(bucket);
+        await().atMost(WAIT).until(() -> isReady("outage"));
+        ChildServers.control("s3 outage " + bucket);
+        try {
+            await().atMost(WAIT).until(() -> !isReady("outage"));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> Long.parseLong(ChildServers.control("s3 failed-after " + bucket)) >= 12_000);
+        } finally {
+            ChildServers.control("s3 restore " + bucket);
+        }
+        drop(bucket, "tests/01_inbox/after-outage.csv", "a,b\n");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(filesOf("outage"))
+                .anySatisfy(f -> assertThat(f.getSpec().getOriginalName()).isEqualTo("after-outage.csv")));
+        await().atMost(WAIT).until(() -> isReady("outage"));
+    }
+
+    private boolean isReady(String pipeline) {
+        var p = client.resources(EtlPipeline.class).inNamespace(client.getNamespace()).withName(pipeline).get();
+        return p != null && p.getStatus() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 }
