@@ -177,6 +177,7 @@ final class PipelineTomlDecoder {
         section.string(IMAGE_PULL_POLICY).ifPresent(runner::setImagePullPolicy);
         section.string(SERVICE_ACCOUNT_NAME).ifPresent(runner::setServiceAccountName);
         section.integer(ACTIVE_DEADLINE_SECONDS).ifPresent(runner::setActiveDeadlineSeconds);
+        section.integer(START_TIMEOUT_SECONDS).ifPresent(runner::setStartTimeoutSeconds);
         section.smallInteger(BACKOFF_LIMIT).ifPresent(runner::setBackoffLimit);
         runner.setNodeSelector(section.stringTable(NODE_SELECTOR));
 

@@ -79,6 +79,9 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     @Inject
     PipelineIndex index;
 
+    @Inject
+    RunnerChecks runnerChecks;
+
     @Override
     public List<EventSource<?, EtlPipeline>> prepareEventSources(EventSourceContext<EtlPipeline> context) {
         // every informer change, filtered or not, keeps the index's counts by phase
@@ -111,11 +114,11 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     }
 
     /** {@code namespace/name}: how the operator keys per-pipeline state and its informer index. */
-    static String pipelineKey(String namespace, String pipeline) {
+    public static String pipelineKey(String namespace, String pipeline) {
         return namespace + "/" + pipeline;
     }
 
-    static String pipelineKey(EtlPipeline pipeline) {
+    public static String pipelineKey(EtlPipeline pipeline) {
         return pipelineKey(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
     }
 
@@ -154,7 +157,19 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         metrics.queueDepth(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
                 admitted.queued(), admitted.active());
 
-        if (enabled) {
+        var runnerProblem = runnerChecks.problem(pipeline);
+        Conditions.set(status.getConditions(), EtlPipelineStatus.CONDITION_RUNNERS_READY, runnerProblem.isEmpty(),
+                runnerProblem.map(RunnerChecks.Problem::reason).orElse("RunnersStart"),
+                runnerProblem.map(RunnerChecks.Problem::message).orElse("No runner is known to be held up"),
+                generation);
+        if (runnerProblem.isPresent() && !Conditions.find(before.getConditions(),
+                EtlPipelineStatus.CONDITION_RUNNERS_READY).map(c -> runnerProblem.get().message().equals(c.getMessage()))
+                .orElse(false)) {
+            events.warning(pipeline, runnerProblem.get().reason(), runnerProblem.get().message());
+        }
+        if (enabled && runnerProblem.isPresent()) {
+            setReady(status, false, runnerProblem.get().reason(), runnerProblem.get().message(), generation);
+        } else if (enabled) {
             setReady(status, true, "Watching", "Watching s3://" + layout.bucket() + "/" + layout.inboxDir()
                     + " for " + pipeline.getSpec().getHandledFileGlob(), generation);
         } else {
