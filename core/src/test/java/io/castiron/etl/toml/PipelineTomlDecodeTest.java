@@ -41,10 +41,10 @@ class PipelineTomlDecodeTest {
                 .isEqualTo(new Stages("01_inbox/", "02_processing", "03_archive", "04_failed", "05_canceled"));
         assertThat(spec.getSaveErrorLog()).isTrue();
         var python = spec.getProcessor().getPython();
-        assertThat(python.getWorkerRunMethod()).isEqualTo("lib_ray_worker.example.example_text_processor.process");
+        assertThat(python.getWorkerRunMethod()).isEqualTo("invoices.lines.load");
         assertThat(python.getSupportsMetadata()).isTrue();
-        assertThat(python.getStaticKwargs()).containsOnlyKeys("field1_param");
-        assertThat(python.getStaticKwargs().get("field1_param").textValue()).isEqualTo("foobar");
+        assertThat(python.getStaticKwargs()).containsOnlyKeys("target_table");
+        assertThat(python.getStaticKwargs().get("target_table").textValue()).isEqualTo("invoice_lines");
         assertThat(spec.getProcessor().kindsSet()).containsExactly("python");
     }
 
@@ -56,7 +56,7 @@ class PipelineTomlDecodeTest {
         assertThat(config.title()).isEqualTo("Nightly sensor readings");
         EtlPipelineSpec spec = config.spec();
         assertThat(spec.getEnabled()).isFalse();
-        assertThat(spec.getHandledFileGlob()).isEqualTo("readings_*.tsv | .TSV | sensor-[0-9].dat");
+        assertThat(spec.getHandledFileGlob()).isEqualTo("*_readings.tsv | .TSV | sensor-\\d+\\.dat");
         assertThat(spec.getStages()).usingRecursiveComparison()
                 .isEqualTo(new Stages("/incoming/", "working", "done", "rejected", "stopped"));
         assertThat(spec.getSaveErrorLog()).isTrue();
