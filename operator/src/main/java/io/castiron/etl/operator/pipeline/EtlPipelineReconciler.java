@@ -20,6 +20,7 @@ import io.castiron.etl.api.v1alpha1.EtlPipelineStatus;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.PipelineValidation;
 import io.castiron.etl.config.Durations;
+import io.castiron.etl.matching.FileMatcher;
 import io.castiron.etl.operator.Conditions;
 import io.castiron.etl.operator.EventRecorder;
 import io.castiron.etl.operator.Metrics;
@@ -133,6 +134,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         if (!problems.isEmpty()) {
             return invalid(pipeline, status, before, String.join("; ", problems));
         }
+        explainPatternReading(pipeline, before, generation);
         StageLayout layout = StageLayout.of(pipeline.getSpec());
         if (!stageFolders.ensure(pipeline, layout, status)) {
             setReady(status, false, "StagesMissing", Conditions.find(status.getConditions(),
@@ -210,6 +212,21 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                     full);
         }
         return finish(pipeline, status, before, null);
+    }
+
+    /**
+     * Once per spec change, a Warning Event for each alternative of the glob that could be read two ways, saying
+     * which way it is read ({@link FileMatcher#notes()}): files that the original matched may not match here.
+     */
+    private void explainPatternReading(EtlPipeline pipeline, EtlPipelineStatus before, Long generation) {
+        if (Objects.equals(before.getObservedGeneration(), generation)) {
+            return;
+        }
+        for (String note : FileMatcher.compile(pipeline.getSpec().getHandledFileGlob()).notes()) {
+            events.warning(pipeline, "AmbiguousPattern", note);
+            LOG.infof("pipeline %s/%s: %s", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+                    note);
+        }
     }
 
     private static void setReady(EtlPipelineStatus status, boolean ready, String reason, String message,

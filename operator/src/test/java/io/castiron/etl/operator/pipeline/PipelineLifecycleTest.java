@@ -97,6 +97,34 @@ class PipelineLifecycleTest extends OperatorTestSupport {
     }
 
     @Test
+    void aPatternReadTwoWaysGetsAnEventSayingHowItIsRead() {
+        String bucket = bucket();
+        var p = pipeline("ambiguous", bucket, ".csv | readings_*.tsv", 2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(client.getNamespace())
+                .list().getItems()).anySatisfy(e -> {
+                    assertThat(e.getInvolvedObject().getUid()).isEqualTo(p.getMetadata().getUid());
+                    assertThat(e.getReason()).isEqualTo("AmbiguousPattern");
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).contains("'readings_*.tsv' is read as a glob on the whole file name");
+                }));
+        await().atMost(WAIT).until(() -> store.exists(bucket, "tests/01_inbox/.keep"));
+        drop(bucket, "tests/01_inbox/readings_north.tsv", "t\tv\n");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(filesOf("ambiguous")).hasSize(1));
+    }
+
+    @Test
+    void aPatternThatCanMatchNoFileNameIsRefusedNamingIt() {
+        pipeline("unmatchable", bucket(), ".csv|01_inbox/.*\\.csv", 2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            var got = client.resources(EtlPipeline.class).inNamespace(client.getNamespace()).withName("unmatchable")
+                    .get();
+            assertThat(got.getStatus()).isNotNull();
+            assertThat(got.getStatus().getMessage()).contains("spec.handledFileGlob")
+                    .contains("alternative '01_inbox/.*\\.csv' can match no file name");
+        });
+    }
+
+    @Test
     void matchingFileIsClaimedStagedRecordedAndLaunched() {
         String bucket = bucket();
         pipeline("launch", bucket, ".csv", 4);
