@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.EtlPipelineSpec;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.RunnerSpec;
+import io.castiron.etl.status.FileStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -154,8 +156,8 @@ class FailureModesTest {
         assertThat(f.getStatus().getMessage()).contains("must be less than or equal to memory limit");
         assertThat(f.getStatus().getCurrentKey()).startsWith(spec.getPrefix() + "/04_failed/");
         assertThat(h.store.exists(base.bucket(), f.getStatus().getCurrentKey())).isTrue();
-        assertThat(h.rows.findById(java.util.UUID.fromString(f.getStatus().getFileId())).orElseThrow().status()
-                .value()).isEqualTo("failure");
+        assertThat(h.rows.findById(UUID.fromString(f.getStatus().getFileId())).orElseThrow().status())
+                .isEqualTo(FileStatus.FAILED);
     }
 
     /**
