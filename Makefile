@@ -124,8 +124,8 @@ bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operato
 
 images: ## Build the operator and runner images from the sources, inside Docker (pinned Maven/JDK builder stage; needs only Docker) [IMAGE_TAG=0.1.0]
 	@$(REQUIRE) docker
-	docker build -f operator/Dockerfile -t $(OPERATOR_IMAGE) .
-	docker build -f runner/Dockerfile -t $(RUNNER_IMAGE) .
+	docker build --target operator -t $(OPERATOR_IMAGE) .
+	docker build --target runner -t $(RUNNER_IMAGE) .
 
 push: ## Build both images and push them: make push REGISTRY=registry.example.com/team [IMAGE_TAG=0.1.0]; writes the chart values for them
 	@test -n "$(REGISTRY)" || { echo "usage: make push REGISTRY=registry.example.com/team [IMAGE_TAG=$(CHART_VERSION)]" >&2; exit 2; }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -15,40 +16,40 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * What can be checked of the image builds without Docker (none on the machines that run the tests): the
- * Dockerfiles build from the sources in a pinned builder stage, never from the host's Maven output, pin their base
- * images, and keep the JVM settings the images promise.
+ * Dockerfile builds from the sources in a pinned builder stage, never from the host's Maven output, pins its base
+ * images, and keeps the JVM settings the images promise.
  */
 class ImageBuildTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final List<Path> DOCKERFILES = List.of(ROOT.resolve("operator/Dockerfile"),
-            ROOT.resolve("runner/Dockerfile"));
     /** A tag with a version number (17.0.16_8, 3.9.11, RELEASE.2025-...), not a floating one such as 17-jre. */
-    private static final Pattern PINNED = Pattern.compile("[^:@\\s]+:(\\d+\\.\\d+[\\w.\\-]*|RELEASE\\.[\\w.\\-]+)(@sha256:[0-9a-f]{64})?");
+    private static final Pattern PINNED = Pattern.compile(
+            "[^:@\\s]+:(\\d+\\.\\d+[\\w.\\-]*|RELEASE\\.[\\w.\\-]+)(@sha256:[0-9a-f]{64})?");
 
     @Test
     void imagesAreBuiltFromTheSourcesInABuilderStageNotFromTheHostsBuildOutput() throws IOException {
-        for (Path dockerfile : DOCKERFILES) {
-            String text = Files.readString(dockerfile);
-            assertThat(text).as(dockerfile + ": a Maven builder stage").contains("FROM ${BUILDER_IMAGE} AS build")
-                    .containsPattern("RUN --mount=type=cache,target=/root/.m2 \\\\\\s+mvn ");
-            text.lines().filter(l -> l.startsWith("COPY") && l.contains("target/")).forEach(copy ->
-                    assertThat(copy).as(dockerfile + ": build output comes from the builder stage").contains("--from=build"));
+        Map<String, String> stages = stages();
+        assertThat(stages).containsKeys("build", "operator", "runner");
+        assertThat(stages.get("build")).as("the builder stage runs Maven on the sources")
+                .contains("COPY . .").containsPattern("RUN --mount=type=cache,target=/root/.m2 \\\\\\s+mvn ");
+        for (String image : List.of("operator", "runner")) {
+            stages.get(image).lines().filter(l -> l.startsWith("COPY") && l.contains("target/")).forEach(copy ->
+                    assertThat(copy).as(image + ": build output comes from the builder stage").contains("--from=build"));
         }
         assertThat(Files.readAllLines(ROOT.resolve(".dockerignore")))
                 .as("the host's build output never enters the build context").contains("**/target/");
+        assertThat(Files.readString(ROOT.resolve("Makefile")))
+                .contains("docker build --target operator ").contains("docker build --target runner ");
     }
 
     @Test
     void baseImagesArePinnedToAVersion() throws IOException {
-        for (Path dockerfile : DOCKERFILES) {
-            Matcher arg = Pattern.compile("(?m)^ARG (BUILDER_IMAGE|BASE_IMAGE)=(\\S+)$").matcher(Files.readString(dockerfile));
-            int images = 0;
-            while (arg.find()) {
-                images++;
-                assertThat(arg.group(2)).as(dockerfile + " " + arg.group(1)).matches(PINNED);
-            }
-            assertThat(images).as(dockerfile + ": builder and base image").isEqualTo(2);
+        Matcher arg = Pattern.compile("(?m)^ARG (BUILDER_IMAGE|BASE_IMAGE)=(\\S+)$").matcher(dockerfile());
+        int images = 0;
+        while (arg.find()) {
+            images++;
+            assertThat(arg.group(2)).as(arg.group(1)).matches(PINNED);
         }
+        assertThat(images).as("builder and base image").isEqualTo(2);
     }
 
     @Test
@@ -65,25 +66,48 @@ class ImageBuildTest {
 
     @Test
     void operatorJvmExitsOnOutOfMemoryError() throws IOException {
-        assertThat(Files.readString(ROOT.resolve("operator/Dockerfile")))
+        assertThat(stages().get("operator"))
                 .containsPattern("(?m)^ENV JAVA_TOOL_OPTIONS=\"[^\"]*-XX:\\+ExitOnOutOfMemoryError");
     }
 
     @Test
-    void runnerImageKeepsItsClassDataArchive() throws IOException {
-        assertThat(Files.readString(ROOT.resolve("runner/Dockerfile")))
-                .contains("RUN [\"/opt/castiron/bin/castiron-runner\", \"cds-training\"]");
+    void runnerImageRecordsItsClassDataArchiveInTheFinalImage() throws IOException {
+        assertThat(stages().get("runner")).contains("RUN [\"/opt/castiron/bin/castiron-runner\", \"cds-training\"]");
     }
 
     @Test
-    void runnerDockerfilesExampleNamesTheTagMakeImagesBuilds() throws IOException {
+    void dockerfilesExamplesNameTheTagMakeImagesBuilds() throws IOException {
         String appVersion = Files.readAllLines(ROOT.resolve("helm/castiron-etl/Chart.yaml")).stream()
                 .filter(l -> l.startsWith("appVersion:")).findFirst().orElseThrow()
                 .replaceAll("appVersion:\\s*\"?([^\"]*)\"?", "$1");
         assertThat(Files.readString(ROOT.resolve("Makefile")))
                 .as("make images tags with the chart's appVersion by default").contains("IMAGE_TAG ?= $(CHART_VERSION)");
-        assertThat(Files.readString(ROOT.resolve("runner/Dockerfile")))
-                .contains("#   docker build -f runner/Dockerfile -t castiron-etl-runner:" + appVersion + " .")
+        assertThat(dockerfile())
+                .contains("#   docker build --target runner -t castiron-etl-runner:" + appVersion + " .")
                 .contains("#   FROM castiron-etl-runner:" + appVersion + " ");
+    }
+
+    private static String dockerfile() throws IOException {
+        return Files.readString(ROOT.resolve("Dockerfile"));
+    }
+
+    /** Each stage's lines, by the name after AS. */
+    private static Map<String, String> stages() throws IOException {
+        var stages = new LinkedHashMap<String, String>();
+        Matcher from = Pattern.compile("(?m)^FROM \\S+ AS (\\S+)$").matcher(dockerfile());
+        String text = dockerfile();
+        String name = null;
+        int start = 0;
+        while (from.find()) {
+            if (name != null) {
+                stages.put(name, text.substring(start, from.start()));
+            }
+            name = from.group(1);
+            start = from.start();
+        }
+        if (name != null) {
+            stages.put(name, text.substring(start));
+        }
+        return stages;
     }
 }
