@@ -143,7 +143,8 @@ up: ## Run it all on kind: cluster, images, MinIO/PostgreSQL/Kafka, the operator
 	@$(REQUIRE) docker kind kubectl helm java mvn
 	@$(MAKE) --no-print-directory kind-up IMAGE_TAG=$(if $(filter command line,$(origin IMAGE_TAG)),$(IMAGE_TAG),$$(sh scripts/image-tag.sh))
 
-# make up's steps, with IMAGE_TAG derived from the images' sources: a re-run after a change builds new images under
+# make up's steps, with IMAGE_TAG derived from the images' sources (--set-string: a hash of digits only is still a
+# tag, which the chart's schema wants as a string): a re-run after a change builds new images under
 # a new tag, and helm upgrade rolls the operator onto them (new Jobs get the new runner); with no change, nothing
 # restarts. helm upgrade never touches a chart's crds/, so the CRDs are applied first.
 kind-up:
@@ -153,7 +154,7 @@ kind-up:
 	$(HELM) upgrade --install dev-stack helm/dev-stack --namespace $(NAMESPACE) --create-namespace --wait --timeout 5m
 	$(KUBECTL) apply -f crds/
 	$(HELM) upgrade --install castiron-etl helm/castiron-etl --namespace $(NAMESPACE) -f helm/kind-values.yaml \
-	  --set operator.image.tag=$(IMAGE_TAG) --set runner.image.tag=$(IMAGE_TAG) \
+	  --set-string operator.image.tag=$(IMAGE_TAG),runner.image.tag=$(IMAGE_TAG) \
 	  --set kafka.bootstrapServers=kafka.$(NAMESPACE).svc.cluster.local:9092 --wait --timeout 5m
 	$(MAKE) -s convert TOML=examples/csv/pipeline.toml NAME=csv NAMESPACE=$(NAMESPACE) PREFIX=csv | $(KUBECTL) apply -f -
 	@echo
