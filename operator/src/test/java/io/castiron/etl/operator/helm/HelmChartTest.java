@@ -301,6 +301,9 @@ class HelmChartTest {
         assertThatThrownBy(() -> template(CHART, "castiron-etl").set("operator.replicas", "two").call())
                 .as("a value of the wrong type").hasMessageContaining("replicas");
 
+        assertThatThrownBy(() -> template(DEV_STACK, "dev").set("minio.imgae", "x").call())
+                .as("the dev stack's values too").hasMessageContaining("imgae");
+
         Path typo = tmp.resolve("typo.yaml");
         Files.writeString(typo, "s3:\n  endpiont: https://s3.example.com\n");
         LintResult lint = new Helm(copyWithValues(CHART, typo, tmp.resolve("castiron-etl"))).lint().strict().call();
