@@ -32,7 +32,7 @@ DEMO_CLASSPATH = demo/target/classes:$$(cat demo/target/classpath.txt)
 # make demo rebuilds (mvn install, no tests) only when a module's sources changed since its last build.
 DEMO_BUILD := target/demo-build.stamp
 
-# A first prerequisite of targets that build before their recipe runs: says what is missing before anything starts.
+# The first prerequisite of every target that needs a JDK 17+ and Maven: says what is missing before anything starts.
 java-and-maven:
 	@$(REQUIRE) java mvn
 
@@ -50,8 +50,7 @@ $(DEMO_BUILD): pom.xml $(shell find core operator runner testkit demo examples/j
 	$(MVN) -q -DskipTests install
 	@mkdir -p $(@D) && touch $@
 
-drop: ## Drop a file into the running demo's pipeline inbox: make drop FILE=path [PIPELINE=name]
-	@$(REQUIRE) java mvn
+drop: java-and-maven ## Drop a file into the running demo's pipeline inbox: make drop FILE=path [PIPELINE=name]
 	@test -n "$(FILE)" || { echo "usage: make drop FILE=path [PIPELINE=name]" >&2; exit 2; }
 	@test -d demo/target/classes || $(MVN) -q -pl demo -am -DskipTests install
 	@java -cp "$(DEMO_CLASSPATH)" io.castiron.etl.demo.Drop "$(DEMO_DIR)" "$(abspath $(FILE))" $(PIPELINE)
@@ -64,8 +63,7 @@ demo-stop: ## Stop the demo that make demo started (its JVM stops everything it 
 	for i in $$(seq 120); do ps -p "$$pid" >/dev/null 2>&1 || { echo "demo stopped"; exit 0; }; sleep 0.5; done; \
 	echo "the demo (pid $$pid) did not stop within 60 s" >&2; exit 1
 
-build: ## Compile and package every module, without tests
-	@$(REQUIRE) java mvn
+build: java-and-maven ## Compile and package every module, without tests
 	$(MVN) -DskipTests install
 
 test: java-and-maven tools ## Run the whole test suite: unit, mock API server, and end-to-end on a local control plane (in-process S3/PostgreSQL/Kafka)
@@ -75,16 +73,14 @@ tools: ## Build the local control plane's tools once (etcd, kube-apiserver, kube
 	@$(REQUIRE) go
 	@sh scripts/tools.sh build
 
-crds: ## Regenerate crds/ from the Java CRD classes
-	@$(REQUIRE) java mvn
+crds: java-and-maven ## Regenerate crds/ from the Java CRD classes
 	$(MVN) -q -pl core -am -DskipTests install
 	$(MVN) -q -pl core test-compile exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.castiron.etl.api.CrdFiles -Dexec.args="$(CURDIR)/crds"
 	@# the Helm chart ships the same files (HelmChartTest checks they are equal)
 	rm -f helm/castiron-etl/crds/*.yml && cp crds/*.yml helm/castiron-etl/crds/
 
-convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE=ns] [BUCKET=etl] [PREFIX=folder]
-	@$(REQUIRE) java mvn
+convert: java-and-maven ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE=ns] [BUCKET=etl] [PREFIX=folder]
 	@test -n "$(TOML)" || { echo "usage: make convert TOML=path/to/pipeline.toml [NAME=x] [NAMESPACE=ns] [BUCKET=etl] [PREFIX=folder]" >&2; exit 2; }
 	@# Maven writes colour resets to stdout, so it only builds; java prints YAML clean enough for kubectl apply -f -
 	@$(MVN) -q -pl core -am compile dependency:build-classpath -Dmdep.includeScope=runtime \
@@ -93,30 +89,26 @@ convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE
 	  "$(abspath $(TOML))" $(if $(NAME),--name "$(NAME)") $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(BUCKET),--bucket "$(BUCKET)") $(if $(PREFIX),--prefix "$(PREFIX)")
 
 .PHONY: try bench-runner cds-class-list bench
-try: ## Run a pipeline's processor on a local file, no servers or cluster: make try TOML=examples/csv/pipeline.toml FILE=examples/csv/weather.csv
-	@$(REQUIRE) java mvn
+try: java-and-maven ## Run a pipeline's processor on a local file, no servers or cluster: make try TOML=examples/csv/pipeline.toml FILE=examples/csv/weather.csv
 	@test -n "$(TOML)" -a -n "$(FILE)" || { echo "usage: make try TOML=path/to/pipeline.toml FILE=path/to/data [ETL_PYTHONPATH=dir] [CLASSPATH=my-processors.jar]" >&2; exit 2; }
 	@$(MVN) -q -pl runner -am -DskipTests package
 	@ETL_PYTHONPATH="$(CURDIR)/examples/python$(if $(ETL_PYTHONPATH),:$(abspath $(ETL_PYTHONPATH)))" \
 	  java -cp "$(CURDIR)/runner/target/castiron-etl-runner.jar:$(CURDIR)/examples/java/target/castiron-etl-examples.jar$(if $(CLASSPATH),:$(CLASSPATH))" \
 	  io.castiron.etl.runner.RunnerMain try "$(abspath $(TOML))" "$(abspath $(FILE))"
 
-bench-runner: ## Runner fixed overhead, started as the image starts it (median, p95; no-op processor, 1 MB file): make bench-runner [RUNS=20] [JAVA_OPTIONS='A|B']
-	@$(REQUIRE) java mvn
+bench-runner: java-and-maven ## Runner fixed overhead, started as the image starts it (median, p95; no-op processor, 1 MB file): make bench-runner [RUNS=20] [JAVA_OPTIONS='A|B']
 	@$(MVN) -q -pl runner -am -DskipTests package
 	@$(MVN) -q -pl runner -am test -Dtest=RunnerOverheadBench -Dsurefire.failIfNoSpecifiedTests=false \
 	  $(if $(RUNS),-Dbench.runs=$(RUNS)) $(if $(JAVA_OPTIONS),-Dbench.java.options="$(JAVA_OPTIONS)") 2>&1 \
 	  | sed -n '/^runner fixed overhead/,/^$$/p' | grep . || { echo "bench-runner failed: see runner/target/surefire-reports" >&2; exit 1; }
 
-cds-class-list: ## Rewrite the classes the runner image's class-data archive loads beyond its closed-port training run, from runs against the test servers
-	@$(REQUIRE) java mvn
+cds-class-list: java-and-maven ## Rewrite the classes the runner image's class-data archive loads beyond its closed-port training run, from runs against the test servers
 	@$(MVN) -q -pl runner -am -DskipTests package
 	@$(MVN) -q -pl runner -am test -Dtest=CdsClassListWriter -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dcds.class.list=$(CURDIR)/runner/src/main/resources/io/castiron/etl/runner/cds-classes.txt 2>&1 \
 	  | grep '^wrote ' || { echo "cds-class-list failed: see runner/target/surefire-reports" >&2; exit 1; }
 
-bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [CHILD_N=100] [PARTS=floor,pipeline,child,claims,heap]
-	@$(REQUIRE) java mvn
+bench: java-and-maven ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [CHILD_N=100] [PARTS=floor,pipeline,child,claims,heap]
 	@$(MVN) -q -DskipTests install
 	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(CHILD_N),-Dbench.child.files=$(CHILD_N)) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
 	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|S3|runner)' \
