@@ -76,7 +76,7 @@ operator copies these settings into every Job, wherever it runs. Called with (li
 {{- range $address := splitList "," (index . 2) }}
 {{- $host := regexReplaceAll ":[0-9]+$" (trim $address) "" }}
 {{- if and $host (not (contains "." $host)) }}
-{{- fail (printf "%s: %q is a service name that only resolves in the release namespace %s, but Jobs also run in %s; use its fully qualified name, e.g. %s.%s.svc.%s" $setting $host $ctx.Release.Namespace (ternary "every namespace" (include "castiron-etl.jobNamespaces" $ctx) $ctx.Values.watchAllNamespaces) $host $ctx.Release.Namespace $ctx.Values.clusterDomain) }}
+{{- fail (printf "%s: %q is a bare service name, which resolves only in the release namespace %s, but Jobs run in %s; use its fully qualified name, e.g. %s.%s.svc.%s" $setting $host $ctx.Release.Namespace (ternary "every namespace" (include "castiron-etl.jobNamespaces" $ctx) $ctx.Values.watchAllNamespaces) $host $ctx.Release.Namespace $ctx.Values.clusterDomain) }}
 {{- end }}
 {{- end }}
 {{- end }}
