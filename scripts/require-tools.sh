@@ -1,6 +1,7 @@
 #!/bin/sh
 # Usage: scripts/require-tools.sh TOOL...   (docker kind kubectl helm go java mvn)
-# Says which tools are missing and where to get them; exits 1 if any is. For docker, also that the engine runs.
+# Says which tools are missing and where to get them; exits 1 if any is. For docker, also that the engine runs;
+# for java, that it is 17 or newer.
 missing=0
 for tool in "$@"; do
   case "$tool" in
@@ -19,6 +20,12 @@ for tool in "$@"; do
   elif [ "$tool" = docker ] && ! docker info >/dev/null 2>&1; then
     echo "docker is installed but its engine is not reachable (is Docker running? can this user use it?)" >&2
     missing=1
+  elif [ "$tool" = java ]; then
+    version=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ "${version%%.*}" -lt 17 ] 2>/dev/null; then
+      echo "java is version $version; the build needs $where" >&2
+      missing=1
+    fi
   fi
 done
 exit $missing

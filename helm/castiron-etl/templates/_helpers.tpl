@@ -54,6 +54,54 @@ The release namespace is always one: pipelines from the config bucket are create
 {{- $all | uniq | join "," }}
 {{- end }}
 
+{{/* The operator's HTTP port in its container (the image's EXPOSE): health probes and /q/metrics. */}}
+{{- define "castiron-etl.httpPort" -}}8080{{- end }}
+
+{{/*
+"true" when Jobs may run in a namespace other than the release namespace: there, a bare service name such as
+minio resolves to nothing (or to another namespace's minio).
+*/}}
+{{- define "castiron-etl.jobsLeaveReleaseNamespace" -}}
+{{- if or .Values.watchAllNamespaces (ne (include "castiron-etl.jobNamespaces" .) .Release.Namespace) }}true{{ end }}
+{{- end }}
+
+{{/*
+Fails when a host of a connection setting is a bare service name while Jobs run in other namespaces: the
+operator copies these settings into every Job, wherever it runs. Called with (list $context "setting" "host[:port],...").
+*/}}
+{{- define "castiron-etl.requireQualifiedHosts" -}}
+{{- $ctx := index . 0 }}
+{{- $setting := index . 1 }}
+{{- if include "castiron-etl.jobsLeaveReleaseNamespace" $ctx }}
+{{- range $address := splitList "," (index . 2) }}
+{{- $host := regexReplaceAll ":[0-9]+$" (trim $address) "" }}
+{{- if and $host (not (contains "." $host)) }}
+{{- fail (printf "%s: %q is a bare service name, which resolves only in the release namespace %s, but Jobs run in %s; use its fully qualified name, e.g. %s.%s.svc.%s" $setting $host $ctx.Release.Namespace (ternary "every namespace" (include "castiron-etl.jobNamespaces" $ctx) $ctx.Values.watchAllNamespaces) $host $ctx.Release.Namespace $ctx.Values.clusterDomain) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* ETL_S3_ENDPOINT: s3.endpoint, or the dev stack's MinIO in the release namespace by its fully qualified name. */}}
+{{- define "castiron-etl.s3Endpoint" -}}
+{{- $endpoint := .Values.s3.endpoint | default (printf "minio.%s.svc.%s:9000" .Release.Namespace .Values.clusterDomain) }}
+{{- include "castiron-etl.requireQualifiedHosts" (list . "s3.endpoint" (regexReplaceAll "^[a-zA-Z]+://([^/]*).*$" $endpoint "${1}")) }}
+{{- $endpoint }}
+{{- end }}
+
+{{/* ETL_POSTGRES_URL: postgres.url, or the dev stack's PostgreSQL in the release namespace by its fully qualified name. */}}
+{{- define "castiron-etl.postgresUrl" -}}
+{{- $url := .Values.postgres.url | default (printf "jdbc:postgresql://postgres.%s.svc.%s:5432/etl" .Release.Namespace .Values.clusterDomain) }}
+{{- include "castiron-etl.requireQualifiedHosts" (list . "postgres.url" (regexReplaceAll "^jdbc:postgresql://([^/?]*).*$" $url "${1}")) }}
+{{- $url }}
+{{- end }}
+
+{{/* ETL_KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers (empty: no Kafka). */}}
+{{- define "castiron-etl.kafkaBootstrapServers" -}}
+{{- include "castiron-etl.requireQualifiedHosts" (list . "kafka.bootstrapServers" .Values.kafka.bootstrapServers) }}
+{{- .Values.kafka.bootstrapServers }}
+{{- end }}
+
 {{/* The value of the operator SDK's namespaces setting. */}}
 {{- define "castiron-etl.watchedNamespaces" -}}
 {{- if .Values.watchAllNamespaces }}JOSDK_ALL_NAMESPACES

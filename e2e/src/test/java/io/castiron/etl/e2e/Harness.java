@@ -67,14 +67,12 @@ final class Harness extends Installation {
     private void installChart(Map<String, String> extra) throws Exception {
         Path chart = Path.of(System.getProperty("castiron.chart.dir", "../helm/castiron-etl")).toAbsolutePath();
         var values = new LinkedHashMap<String, String>();
-        values.put("operator.replicas", "0"); // the operator runs as a process of the test, with the pod's env
         values.put("s3.endpoint", settings.s3Endpoint());
         values.put("s3.region", settingsEnv.get(Settings.S3_REGION));
         values.put("postgres.url", settingsEnv.get(Settings.POSTGRES_URL));
         values.put("kafka.bootstrapServers", settingsEnv.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
         values.put("configBucket.name", settings.configBucket());
         values.put("configBucket.pollInterval", "500ms");
-        values.put("credentials.create", "true");
         values.put("credentials.s3AccessKey", settings.s3AccessKey());
         values.put("credentials.s3SecretKey", settings.s3SecretKey());
         values.put("credentials.postgresUser", settings.postgresUser());
@@ -88,8 +86,11 @@ final class Harness extends Installation {
         values.put("runner.image.repository", image[0]);
         values.put("runner.image.tag", image[1]);
         values.putAll(extra);
+        // --set for the two values that are not strings (the chart's schema checks types); --set-string for the rest
         var args = new java.util.ArrayList<>(List.of("install", RELEASE, chart.toString(), "--namespace", namespace,
-                "--create-namespace"));
+                "--create-namespace",
+                "--set", "operator.replicas=0", // the operator runs as a process of the test, with the pod's env
+                "--set", "credentials.create=true"));
         values.forEach((k, v) -> args.addAll(List.of("--set-string", k + "=" + v)));
         kube.cluster.run("helm", args.toArray(String[]::new));
     }

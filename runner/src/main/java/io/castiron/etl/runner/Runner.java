@@ -40,7 +40,7 @@ import io.castiron.etl.store.ObjectStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Processes the one file of a Job (ARCHITECTURE.md, lifecycle step 6): reads the contract, downloads the file
+ * Processes the one file of a Job (docs/architecture.md, lifecycle step 7, "Run"): reads the contract, downloads the file
  * (the same request tells whether an earlier attempt finished it), marks the row Processing, runs the processor
  * while forwarding its progress, then moves the file to archive or error and records the outcome. {@link #run}
  * returns the process exit code ({@link RunnerExitCodes}).

@@ -17,6 +17,7 @@ import io.castiron.etl.operator.job.JobFactory;
 import io.castiron.etl.operator.job.RunnerDefaults;
 import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.store.ObjectStore;
+import io.fabric8.kubernetes.api.model.Quantity;
 
 /** Wires core's plain classes into CDI. */
 public class Beans {
@@ -40,7 +41,8 @@ public class Beans {
     RunnerDefaults runnerDefaults(OperatorConfig config) {
         var r = config.runner();
         return new RunnerDefaults(r.image(), r.imagePullPolicy(), r.serviceAccountName(), r.backoffLimit(),
-                r.activeDeadlineSeconds(), r.credentialsSecret());
+                r.activeDeadlineSeconds(), r.credentialsSecret(), r.resources().map(RunnerDefaults::resourcesFromJson),
+                r.tmpSizeLimit().map(Quantity::new));
     }
 
     @Produces

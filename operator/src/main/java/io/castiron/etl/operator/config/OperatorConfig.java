@@ -74,6 +74,15 @@ public interface OperatorConfig {
         @WithDefault("5m")
         Duration startTimeout();
 
+        /**
+         * The runner container's resources as JSON ({@code {"requests": {...}, "limits": {...}}}), unless the
+         * pipeline sets its own; the Helm chart renders {@code runner.resources} here.
+         */
+        Optional<String> resources();
+
+        /** Size limit of the runner's {@code /tmp} (a Kubernetes quantity such as {@code 4Gi}). */
+        Optional<String> tmpSizeLimit();
+
         /** Secret with the keys s3-access-key, s3-secret-key, postgres-user, postgres-password. */
         String credentialsSecret();
     }

@@ -61,7 +61,8 @@ public final class JobFactory {
                 ? runner.getImagePullPolicy() : defaults.imagePullPolicy().orElse(null));
         container.setEnv(env(contract, runner));
         container.setEnvFrom(runner.getEnvFrom());
-        container.setResources(runner.getResources());
+        container.setResources(runner.getResources() != null
+                ? runner.getResources() : defaults.resources().orElse(null));
         container.setSecurityContext(runner.getSecurityContext() != null
                 ? runner.getSecurityContext() : hardenedContainer());
         var tmpMount = new VolumeMount();
@@ -79,7 +80,7 @@ public final class JobFactory {
         pod.setContainers(List.of(container));
         var tmp = new Volume();
         tmp.setName("tmp");
-        tmp.setEmptyDir(new EmptyDirVolumeSource());
+        tmp.setEmptyDir(new EmptyDirVolumeSource(null, defaults.tmpSizeLimit().orElse(null)));
         pod.setVolumes(List.of(tmp));
 
         var template = new PodTemplateSpec();

@@ -1,6 +1,7 @@
 package io.castiron.etl.operator.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +42,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -290,6 +292,99 @@ class HelmChartTest {
         assertThat(workloads).hasSizeGreaterThan(VARIANTS.size() * 2);
     }
 
+    @Test
+    void aMisspeltValueFailsTheInstall(@TempDir Path tmp) throws IOException {
+        assertThatThrownBy(() -> template(CHART, "castiron-etl").set("watchNamespace[0]", "team-a").call())
+                .as("watchNamespace instead of watchNamespaces").hasMessageContaining("watchNamespace");
+        assertThatThrownBy(() -> template(CHART, "castiron-etl").set("runner.serviceAcount.create", false).call())
+                .as("a typo one level down").hasMessageContaining("serviceAcount");
+        assertThatThrownBy(() -> template(CHART, "castiron-etl").set("operator.replicas", "two").call())
+                .as("a value of the wrong type").hasMessageContaining("replicas");
+
+        assertThatThrownBy(() -> template(DEV_STACK, "dev").set("minio.imgae", "x").call())
+                .as("the dev stack's values too").hasMessageContaining("imgae");
+
+        Path typo = tmp.resolve("typo.yaml");
+        Files.writeString(typo, "s3:\n  endpiont: https://s3.example.com\n");
+        LintResult lint = new Helm(copyWithValues(CHART, typo, tmp.resolve("castiron-etl"))).lint().strict().call();
+        assertThat(lint.isFailed()).as("helm lint of a values.yaml with a typo: " + lint.getMessages()).isTrue();
+    }
+
+    @Test
+    void defaultEndpointsAreFullyQualifiedSoJobsInOtherNamespacesReachTheReleaseNamespacesServices() {
+        Deployment operator = deployment(parse(template(CHART, "castiron-etl")
+                .set("watchNamespaces[0]", "team-a").call()));
+        assertThat(env(operator, Settings.S3_ENDPOINT).getValue()).isEqualTo("minio." + NS + ".svc.cluster.local:9000");
+        assertThat(env(operator, Settings.POSTGRES_URL).getValue())
+                .isEqualTo("jdbc:postgresql://postgres." + NS + ".svc.cluster.local:5432/etl");
+
+        // what the operator copies into every Job, whichever namespace it runs in
+        Job job = jobAsConfiguredBy(operator);
+        Map<String, String> jobEnv = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertThat(jobEnv).containsEntry(Settings.S3_ENDPOINT, "http://minio." + NS + ".svc.cluster.local:9000")
+                .containsEntry(Settings.POSTGRES_URL, "jdbc:postgresql://postgres." + NS + ".svc.cluster.local:5432/etl");
+
+        assertThat(env(deployment(parse(template(CHART, "castiron-etl").set("clusterDomain", "corp.local").call())),
+                Settings.S3_ENDPOINT).getValue()).isEqualTo("minio." + NS + ".svc.corp.local:9000");
+    }
+
+    @Test
+    void aBareServiceNameFailsWhenJobsRunOutsideTheReleaseNamespace() {
+        assertThat(env(deployment(parse(template(CHART, "castiron-etl").set("s3.endpoint", "minio:9000").call())),
+                Settings.S3_ENDPOINT).getValue()).as("only the release namespace: a bare name resolves").isEqualTo("minio:9000");
+
+        Map<String, String> bare = Map.of("s3.endpoint", "http://minio:9000",
+                "postgres.url", "jdbc:postgresql://postgres:5432/etl", "kafka.bootstrapServers", "kafka.ns.svc:9092,kafka:9092");
+        bare.forEach((key, value) -> {
+            assertThatThrownBy(() -> template(CHART, "castiron-etl").set("watchNamespaces[0]", "team-a").set(key, value).call())
+                    .as(key + " " + value + " with Jobs in team-a").hasMessageContaining(key)
+                    .hasMessageContaining("fully qualified");
+            assertThatThrownBy(() -> template(CHART, "castiron-etl").set("watchAllNamespaces", true).set(key, value).call())
+                    .as(key + " " + value + " with Jobs anywhere").hasMessageContaining(key);
+        });
+    }
+
+    @Test
+    void runnerServiceAccountCreateFalseMakesNoAccountButStillGrantsTheNamedOne() {
+        List<HasMetadata> objects = parse(template(CHART, "castiron-etl").set("watchNamespaces[0]", "team-a")
+                .set("runner.serviceAccount.create", false).set("runner.serviceAccount.name", "my-runner").call());
+        assertThat(env(deployment(objects), "ETL_RUNNER_SERVICE_ACCOUNT_NAME").getValue()).isEqualTo("my-runner");
+        assertThat(objects).as("no runner ServiceAccount").noneMatch(o -> o.getKind().equals("ServiceAccount")
+                && o.getMetadata().getName().equals("my-runner"));
+        for (String ns : List.of(NS, "team-a")) {
+            assertThat(grants(objects, ns, "my-runner", ns)).as("my-runner in " + ns)
+                    .containsExactlyInAnyOrderElementsOf(keys(OperatorPermissions.RUNNER));
+        }
+    }
+
+    @Test
+    void prometheusAnnotationsNameTheContainersPortWhateverTheServicePort() {
+        Deployment d = deployment(parse(template(CHART, "castiron-etl").set("service.port", 80).call()));
+        int containerPort = d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+                .filter(p -> "http".equals(p.getName())).findFirst().orElseThrow().getContainerPort();
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", Integer.toString(containerPort))
+                .containsEntry("prometheus.io/path", "/q/metrics");
+    }
+
+    @Test
+    void runnerJobsGetBoundedMemoryAndTmpByDefault() {
+        Job job = jobAsConfiguredBy(deployment(VARIANTS.get(0).render()));
+        var pod = job.getSpec().getTemplate().getSpec();
+        var resources = pod.getContainers().get(0).getResources();
+        assertThat(resources.getLimits()).as("a memory limit bounds the runner's heap (75% of it)")
+                .containsEntry("memory", new Quantity("1Gi"));
+        assertThat(resources.getRequests()).containsKeys("cpu", "memory");
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("tmp")).singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("4Gi")));
+
+        Job allOptions = jobAsConfiguredBy(deployment(VARIANTS.get(2).render()));
+        assertThat(allOptions.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+                .containsEntry("memory", new Quantity("2Gi"));
+    }
+
     // --- rendering and parsing ---
 
     private static List<HasMetadata> parse(String manifest) {
@@ -393,6 +488,11 @@ class HelmChartTest {
                 .orElseThrow(() -> new AssertionError("no env " + name + " in " + d.getMetadata().getName()));
     }
 
+    private static Optional<String> optionalEnv(Deployment d, String name) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals(name)).findFirst().map(EnvVar::getValue);
+    }
+
     // --- RBAC, resolved as the API server does: bindings in the namespace, plus cluster-wide bindings ---
 
     private static Set<Need> keys(Iterable<Need> needs) {
@@ -444,7 +544,9 @@ class HelmChartTest {
                 Optional.of(env(operator, "ETL_RUNNER_IMAGE_PULL_POLICY").getValue()),
                 Optional.of(env(operator, "ETL_RUNNER_SERVICE_ACCOUNT_NAME").getValue()),
                 Integer.parseInt(env(operator, "ETL_RUNNER_BACKOFF_LIMIT").getValue()), Optional.empty(),
-                env(operator, "ETL_RUNNER_CREDENTIALS_SECRET").getValue());
+                env(operator, "ETL_RUNNER_CREDENTIALS_SECRET").getValue(),
+                optionalEnv(operator, "ETL_RUNNER_RESOURCES").map(RunnerDefaults::resourcesFromJson),
+                optionalEnv(operator, "ETL_RUNNER_TMP_SIZE_LIMIT").map(Quantity::new));
         return new JobFactory(defaults, Settings.from(settings)).build(sampleFile(), samplePipeline(), sampleContract());
     }
 

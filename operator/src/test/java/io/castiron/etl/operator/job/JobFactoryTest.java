@@ -26,7 +26,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
 class JobFactoryTest {
     private static final RunnerDefaults DEFAULTS = new RunnerDefaults("runner:1", Optional.empty(),
-            Optional.of("etl-runner"), 3, Optional.empty(), "etl-creds");
+            Optional.of("etl-runner"), 3, Optional.empty(), "etl-creds",
+            Optional.of(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build()),
+            Optional.of(new Quantity("4Gi")));
     private static final Settings SETTINGS = Settings.from(Map.of(Settings.S3_ENDPOINT, "http://minio:9000",
             Settings.S3_ACCESS_KEY, "AKIA-PLAIN-SHOULD-NOT-APPEAR", Settings.S3_SECRET_KEY, "s3cr3t-value",
             Settings.POSTGRES_PASSWORD, "pg-pass-value", Settings.KAFKA_BOOTSTRAP_SERVERS, "kafka:9092"));
@@ -118,7 +120,7 @@ class JobFactoryTest {
         runner.setServiceAccountName("special");
         runner.setNodeSelector(Map.of("pool", "etl"));
         runner.setTolerations(List.of(new TolerationBuilder().withKey("etl").withOperator("Exists").build()));
-        runner.setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build());
+        runner.setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("2Gi")).build());
         runner.setEnv(List.of(new EnvVarBuilder().withName("GREETING").withValue("hi").build()));
         Job job = build(runner);
         var pod = job.getSpec().getTemplate().getSpec();
@@ -128,13 +130,23 @@ class JobFactoryTest {
         assertThat(pod.getServiceAccountName()).isEqualTo("special");
         assertThat(pod.getNodeSelector()).containsEntry("pool", "etl");
         assertThat(pod.getTolerations()).extracting(t -> t.getKey()).containsExactly("etl");
-        assertThat(pod.getContainers().get(0).getResources().getLimits()).containsKey("memory");
+        assertThat(pod.getContainers().get(0).getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
         assertThat(env(job).get("GREETING").getValue()).isEqualTo("hi");
 
         Job defaulted = build(null);
         assertThat(defaulted.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("runner:1");
         assertThat(defaulted.getSpec().getBackoffLimit()).isEqualTo(3);
         assertThat(defaulted.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("etl-runner");
+    }
+
+    @Test
+    void runnerGetsTheDefaultResourcesAndASizeLimitOnTmp() {
+        var pod = build(null).getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers().get(0).getResources().getLimits()).containsEntry("memory", new Quantity("1Gi"));
+        assertThat(pod.getVolumes()).singleElement().satisfies(v -> {
+            assertThat(v.getName()).isEqualTo("tmp");
+            assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("4Gi"));
+        });
     }
 
     @Test
