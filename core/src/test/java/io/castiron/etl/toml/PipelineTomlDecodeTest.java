@@ -126,7 +126,7 @@ class PipelineTomlDecodeTest {
     }
 
     @Test
-    void staticKwargsKeepTheirTomlTypesAsJsonAndDatesBecomeText() throws Exception {
+    void staticKwargsKeepTheirTomlTypesAsJsonAndDatesAreTagged() throws Exception {
         var kwargs = PipelineToml.decode(fixture("full-featured.toml"), "a.toml").spec().getProcessor().getPython()
                 .getStaticKwargs();
 
@@ -134,7 +134,37 @@ class PipelineTomlDecodeTest {
         assertThat(asJson).isEqualTo(MAPPER.readTree("""
                 {"table_name": "readings", "batch_size": 500, "big_number": 9000000000, "threshold": 0.75,
                  "dry_run": false, "columns": ["ts", "sensor", "value"], "bounds": {"low": -40, "high": 85.5},
-                 "since": "2024-03-01", "cutoff": "2024-03-01T06:00Z", "odd key.with dots": "kept"}
+                 "since": {"$date": "2024-03-01"}, "cutoff": {"$datetime": "2024-03-01T06:00:00Z"},
+                 "odd key.with dots": "kept"}
+                """));
+    }
+
+    @Test
+    void tomlDatesTimesInfAndNanBecomeTaggedValuesThatKeepTheirKind() throws Exception {
+        var kwargs = PipelineToml.decode("""
+                [castiron.etl]
+                handled_file_glob = ".csv"
+                inbox_dir = "in"
+                processing_dir = "busy"
+                error_dir = "bad"
+                [castiron.etl.python]
+                worker_run_method = "pkg.mod.run"
+                [castiron.etl.python.static_kwargs]
+                offset = 1979-05-27T00:32:00.999999-07:00
+                local = 1979-05-27T07:32:00
+                day = 1979-05-27
+                at = 07:32:00
+                ceiling = inf
+                floor = -inf
+                unknown = nan
+                in_a_list = [1979-05-27, +inf]
+                """, "types.toml").spec().getProcessor().getPython().getStaticKwargs();
+
+        assertThat((JsonNode) MAPPER.valueToTree(kwargs)).isEqualTo(MAPPER.readTree("""
+                {"offset": {"$datetime": "1979-05-27T00:32:00.999999-07:00"},
+                 "local": {"$datetime": "1979-05-27T07:32:00"}, "day": {"$date": "1979-05-27"},
+                 "at": {"$time": "07:32:00"}, "ceiling": {"$float": "inf"}, "floor": {"$float": "-inf"},
+                 "unknown": {"$float": "nan"}, "in_a_list": [{"$date": "1979-05-27"}, {"$float": "inf"}]}
                 """));
     }
 

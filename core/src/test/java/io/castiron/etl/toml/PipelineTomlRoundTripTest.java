@@ -128,6 +128,41 @@ class PipelineTomlRoundTripTest {
     }
 
     @Test
+    void tomlDatesTimesInfAndNanSurviveDecodeThenEncodeAsTomlValues() throws Exception {
+        String kwargs = """
+                offset = 1979-05-27T00:32:00.999999-07:00
+                local = 1979-05-27T07:32:00
+                day = 1979-05-27
+                at = 07:32:00
+                ceiling = inf
+                unknown = nan
+                """;
+        var spec = PipelineToml.decode("""
+                [castiron.etl]
+                handled_file_glob = ".csv"
+                inbox_dir = "in"
+                processing_dir = "busy"
+                error_dir = "bad"
+                [castiron.etl.python]
+                worker_run_method = "pkg.mod.run"
+                [castiron.etl.python.static_kwargs]
+                """ + kwargs, "types.toml").spec();
+
+        assertThat(PipelineToml.encode(spec, null)).contains(kwargs);
+        assertThat(json(roundTrip(spec, null))).isEqualTo(json(spec));
+    }
+
+    @Test
+    void aTaggedValueWhoseTextIsNotItsKindIsRefusedNamingTheField() {
+        var spec = javaSpec();
+        spec.getProcessor().getJava().setStaticKwargs(Map.of("day",
+                JsonNodeFactory.instance.objectNode().put(TomlValues.DATE, "27 May 1979")));
+
+        assertThatThrownBy(() -> PipelineToml.encode(spec, null)).hasMessageContaining(
+                "spec.processor.java.staticKwargs.day is {\"$date\": \"27 May 1979\"}, which is not an ISO-8601 date");
+    }
+
+    @Test
     void encodedTomlReadsLikeTheOriginalFormat() {
         var original = PipelineToml.decode(PipelineTomlDecodeTest.fixture("full-featured.toml"), "a.toml");
 
