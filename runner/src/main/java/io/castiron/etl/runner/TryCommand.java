@@ -68,7 +68,9 @@ final class TryCommand {
             Map<String, String> metadata = ObjectMetadata.of(fileId, name, FileStatus.PROCESSING);
             System.out.println("[try] " + processor.describe() + " on " + input + " (file id " + fileId + ")");
             long started = System.nanoTime();
-            ProcessorOutcome outcome = processor.run(new ProcessorCall(file, fileId, name, metadata, workDir,
+            ProcessorOutcome outcome = processor.run(new ProcessorCall(file, fileId, name, metadata,
+                    ProcessorCall.fileMetadata(ObjectMetadata.asHeaders(ObjectMetadata.of(fileId, name, FileStatus.QUEUED))),
+                    workDir,
                     new PrintedProgress(), environment));
             long millis = (System.nanoTime() - started) / 1_000_000;
             return report(outcome, millis);
