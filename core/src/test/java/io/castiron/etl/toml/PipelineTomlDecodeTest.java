@@ -141,24 +141,8 @@ class PipelineTomlDecodeTest {
 
     @Test
     void tomlDatesTimesInfAndNanBecomeTaggedValuesThatKeepTheirKind() throws Exception {
-        var kwargs = PipelineToml.decode("""
-                [castiron.etl]
-                handled_file_glob = ".csv"
-                inbox_dir = "in"
-                processing_dir = "busy"
-                error_dir = "bad"
-                [castiron.etl.python]
-                worker_run_method = "pkg.mod.run"
-                [castiron.etl.python.static_kwargs]
-                offset = 1979-05-27T00:32:00.999999-07:00
-                local = 1979-05-27T07:32:00
-                day = 1979-05-27
-                at = 07:32:00
-                ceiling = inf
-                floor = -inf
-                unknown = nan
-                in_a_list = [1979-05-27, +inf]
-                """, "types.toml").spec().getProcessor().getPython().getStaticKwargs();
+        var kwargs = PipelineToml.decode(fixture("typed-kwargs.toml"), "typed-kwargs.toml").spec().getProcessor()
+                .getPython().getStaticKwargs();
 
         assertThat((JsonNode) MAPPER.valueToTree(kwargs)).isEqualTo(MAPPER.readTree("""
                 {"offset": {"$datetime": "1979-05-27T00:32:00.999999-07:00"},

@@ -129,26 +129,12 @@ class PipelineTomlRoundTripTest {
 
     @Test
     void tomlDatesTimesInfAndNanSurviveDecodeThenEncodeAsTomlValues() throws Exception {
-        String kwargs = """
-                offset = 1979-05-27T00:32:00.999999-07:00
-                local = 1979-05-27T07:32:00
-                day = 1979-05-27
-                at = 07:32:00
-                ceiling = inf
-                unknown = nan
-                """;
-        var spec = PipelineToml.decode("""
-                [castiron.etl]
-                handled_file_glob = ".csv"
-                inbox_dir = "in"
-                processing_dir = "busy"
-                error_dir = "bad"
-                [castiron.etl.python]
-                worker_run_method = "pkg.mod.run"
-                [castiron.etl.python.static_kwargs]
-                """ + kwargs, "types.toml").spec();
+        var spec = PipelineToml.decode(PipelineTomlDecodeTest.fixture("typed-kwargs.toml"), "typed-kwargs.toml")
+                .spec();
 
-        assertThat(PipelineToml.encode(spec, null)).contains(kwargs);
+        assertThat(PipelineToml.encode(spec, null)).contains("offset = 1979-05-27T00:32:00.999999-07:00",
+                "local = 1979-05-27T07:32:00", "day = 1979-05-27", "at = 07:32:00", "ceiling = inf",
+                "floor = -inf", "unknown = nan", "in_a_list = [1979-05-27, inf]");
         assertThat(json(roundTrip(spec, null))).isEqualTo(json(spec));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,12 @@ class InterruptedMoveTest {
         return new Runner(harness.options(temp.resolve("work"), null)).run(file.env());
     }
 
+    /** The status values of the file's messages on the topic. */
+    private List<String> statuses(StagedFile file) {
+        return harness.kafka.readAll(file.topic()).stream()
+                .map(r -> RunnerHarness.json(r.value()).path("status").asText()).toList();
+    }
+
     private long runCount() throws IOException {
         return Files.readAllLines(runs).size();
     }
@@ -84,8 +91,7 @@ class InterruptedMoveTest {
         var row = harness.row(file);
         assertThat(row.status()).isEqualTo(FileStatus.COMPLETE);
         assertThat(row.fileName()).isEqualTo(file.archiveKey());
-        assertThat(harness.kafka.readAll(file.topic())).extracting(r -> RunnerHarness.json(r.value())
-                .path("status").asText()).containsExactly("success");
+        assertThat(statuses(file)).containsExactly("success");
     }
 
     @Test
@@ -106,7 +112,6 @@ class InterruptedMoveTest {
         var row = harness.row(file);
         assertThat(row.status()).isEqualTo(FileStatus.FAILED);
         assertThat(row.fileName()).isEqualTo(file.errorKey());
-        assertThat(harness.kafka.readAll(file.topic())).extracting(r -> RunnerHarness.json(r.value())
-                .path("status").asText()).containsExactly("failure");
+        assertThat(statuses(file)).containsExactly("failure");
     }
 }
