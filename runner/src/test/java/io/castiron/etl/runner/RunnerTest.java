@@ -212,8 +212,8 @@ class RunnerTest {
         assertThat(kwargs.path("greeting").asText()).isEqualTo("hello from env");
         assertThat(kwargs.path("kept").asText()).isEqualTo("static value");
         assertThat(kwargs.path("limit").asInt()).isEqualTo(3);
-        assertThat(kwargs.path("file_metadata").path("id").asText()).isEqualTo(file.contract().fileId());
-        assertThat(kwargs.path("file_metadata").path("originalFilename").asText()).isEqualTo("people.csv");
+        assertThat(kwargs.path("file_metadata").path("X-Amz-Meta-Id").asText()).isEqualTo(file.contract().fileId());
+        assertThat(kwargs.path("file_metadata").path("X-Amz-Meta-Originalfilename").asText()).isEqualTo("people.csv");
         assertThat(kwargs.has("pizza_tracker")).as("pizza_tracker without supports_pizza_tracker").isFalse();
     }
 
