@@ -21,6 +21,8 @@ DEMO_STARTED := $(shell date +%s%3N)
 DEMO_CLASSPATH = demo/target/classes:$$(cat demo/target/classpath.txt)
 # make demo rebuilds (mvn install, no tests) only when a module's sources changed since its last build.
 DEMO_BUILD := target/demo-build.stamp
+# make try rebuilds the runner (mvn package, no tests) only when its sources or those of the modules it uses changed.
+TRY_BUILD := target/try-build.stamp
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -77,10 +79,15 @@ convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE
 .PHONY: try bench-runner cds-class-list bench
 try: ## Run a pipeline's processor on a local file, no servers or cluster: make try TOML=examples/csv/pipeline.toml FILE=examples/csv/weather.csv
 	@test -n "$(TOML)" -a -n "$(FILE)" || { echo "usage: make try TOML=path/to/pipeline.toml FILE=path/to/data [ETL_PYTHONPATH=dir] [CLASSPATH=my-processors.jar]" >&2; exit 2; }
-	@$(MVN) -q -pl runner -am -DskipTests package
+	@test -f runner/target/castiron-etl-runner.jar -a -f examples/java/target/castiron-etl-examples.jar || rm -f $(TRY_BUILD)
+	@$(MAKE) -s --no-print-directory $(TRY_BUILD)
 	@ETL_PYTHONPATH="$(CURDIR)/examples/python$(if $(ETL_PYTHONPATH),:$(abspath $(ETL_PYTHONPATH)))" \
 	  java -cp "$(CURDIR)/runner/target/castiron-etl-runner.jar:$(CURDIR)/examples/java/target/castiron-etl-examples.jar$(if $(CLASSPATH),:$(CLASSPATH))" \
 	  io.castiron.etl.runner.RunnerMain try "$(abspath $(TOML))" "$(abspath $(FILE))"
+
+$(TRY_BUILD): pom.xml $(shell find core runner testkit examples/java -name target -prune -o -type f -print 2>/dev/null)
+	$(MVN) -q -pl runner -am -DskipTests package
+	@mkdir -p $(@D) && touch $@
 
 bench-runner: ## Runner fixed overhead, started as the image starts it (median, p95; no-op processor, 1 MB file): make bench-runner [RUNS=20] [JAVA_OPTIONS='A|B']
 	@$(MVN) -q -pl runner -am -DskipTests package

@@ -1,32 +1,26 @@
--- One row per claimed file. The first twelve columns keep the original ray-worker's table so that existing
--- queries and dashboards keep working; the rest is what the operator and runner add.
-CREATE TABLE file_status_record (
-    id                uuid PRIMARY KEY,
-    bucket_name       text        NOT NULL,
-    file_name         text        NOT NULL,
-    original_filename text        NOT NULL,
-    status            varchar(16) NOT NULL
-        CONSTRAINT file_status_record_status_check
-        CHECK (status IN ('Queued', 'Processing', 'Complete', 'Failed', 'Canceled')),
-    event_name        text,
-    size              bigint,
-    content_type      text,
-    minio_metadata    text,
-    user_dn           text,
-    created_dt        timestamptz NOT NULL DEFAULT now(),
-    updated_dt        timestamptz NOT NULL DEFAULT now(),
-
-    pipeline          text,
-    namespace         text,
-    job_name          text,
-    attempts          integer     NOT NULL DEFAULT 0,
-    progress          double precision,
-    task              text,
-    committed         bigint,
-    error             text,
-    started_dt        timestamptz,
-    finished_dt       timestamptz
+-- The original ray-worker's schema as its Alembic revision 7a44763368c2 left it: table filestatusrecord (SQLModel's
+-- name for class FileStatusRecord) and alembic_version stamped with that revision. On a database the original
+-- created, Flyway baselines at version 0 (StatusStore.migrate), so this runs there too: it finds both tables and
+-- changes nothing. On an empty database it creates them, so the original could still be pointed back at it.
+CREATE TABLE IF NOT EXISTS filestatusrecord (
+    id                uuid      NOT NULL PRIMARY KEY,
+    bucket_name       varchar   NOT NULL,
+    file_name         varchar   NOT NULL,
+    original_filename varchar   NOT NULL,
+    status            varchar   NOT NULL,
+    event_name        varchar,
+    content_type      varchar,
+    minio_metadata    varchar,
+    user_dn           varchar,
+    size              integer,
+    created_dt        timestamp NOT NULL,
+    updated_dt        timestamp NOT NULL
 );
 
-CREATE INDEX file_status_record_status_idx ON file_status_record (status, created_dt);
-CREATE INDEX file_status_record_pipeline_status_idx ON file_status_record (namespace, pipeline, status);
+CREATE TABLE IF NOT EXISTS alembic_version (
+    version_num varchar(32) NOT NULL,
+    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+);
+
+INSERT INTO alembic_version (version_num)
+SELECT '7a44763368c2' WHERE NOT EXISTS (SELECT 1 FROM alembic_version);

@@ -49,6 +49,18 @@ public final class ResourceNames {
         return name != null && name.length() <= MAX_LENGTH && DNS_LABEL.matcher(name).matches();
     }
 
+    /**
+     * A name as a label value, which may hold at most 63 characters where names of namespaced resources may hold
+     * 253: a longer name keeps a readable head and ends in a hash of the whole name, so it stays distinct.
+     */
+    public static String labelValue(String name) {
+        if (name.length() <= MAX_LENGTH) {
+            return name;
+        }
+        String head = name.substring(0, MAX_LENGTH - HASH_CHARS - 1).replaceAll("[^A-Za-z0-9]+$", "");
+        return head + "-" + shortHash(name);
+    }
+
     /** Lowercase ASCII letters and digits, accents folded, every other run of characters one '-'. */
     private static String readable(String text) {
         String folded = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");

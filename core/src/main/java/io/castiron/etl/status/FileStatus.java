@@ -2,7 +2,7 @@ package io.castiron.etl.status;
 
 import java.util.Arrays;
 
-/** A file's status as stored in {@code file_status_record.status}: the original's exact strings. */
+/** A file's status as stored in {@code filestatusrecord.status}: the original's exact strings. */
 public enum FileStatus {
     QUEUED("Queued"),
     PROCESSING("Processing"),

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * One row of {@code file_status_record}. The store sets the timestamps; a new row is made with
+ * One row of {@code filestatusrecord}. The store sets the timestamps; a new row is made with
  * {@link #builder(UUID, String, String, String)}.
  *
  * @param fileName      the object's current key

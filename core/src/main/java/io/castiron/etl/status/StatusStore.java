@@ -4,10 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +22,14 @@ import org.postgresql.ds.PGSimpleDataSource;
 import io.castiron.etl.config.Settings;
 
 /**
- * Reads and writes {@code file_status_record} with plain JDBC. Every timestamp is the database's {@code now()}.
- * Updates of a row that does not exist fail with a {@link StatusStoreException} naming the id.
+ * Reads and writes {@code filestatusrecord}, the original ray-worker's table, with plain JDBC. Every timestamp is
+ * the database's {@code now()} in UTC, stored without a time zone as the original stored it. Updates of a row that
+ * does not exist fail with a {@link StatusStoreException} naming the id.
  */
 public final class StatusStore {
-    public static final String TABLE = "file_status_record";
+    public static final String TABLE = "filestatusrecord";
+    /** The original's timestamps: naive UTC ({@code timestamp} without time zone). */
+    private static final String NOW = "(now() AT TIME ZONE 'UTC')";
     private static final String COLUMNS = "id, bucket_name, file_name, original_filename, status, event_name, size,"
             + " content_type, minio_metadata, user_dn, created_dt, updated_dt, pipeline, namespace, job_name,"
             + " attempts, progress, task, committed, error, started_dt, finished_dt";
@@ -53,11 +57,17 @@ public final class StatusStore {
         return dataSource;
     }
 
-    /** Applies the schema migrations in {@code classpath:db/migration}; returns how many were applied now. */
+    /**
+     * Applies the schema migrations in {@code classpath:db/migration}; returns how many were applied now. A
+     * database the original created (its tables, no Flyway history) is baselined at version 0, so every migration
+     * runs on it and keeps its rows: V1 finds the original's table, V2 adds the operator's columns.
+     */
     public int migrate() {
         try {
-            return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
-                    .migrate().migrationsExecuted;
+            return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                    .baselineOnMigrate(true).baselineVersion("0")
+                    .baselineDescription("a database without Flyway history, e.g. one ray-worker created")
+                    .load().migrate().migrationsExecuted;
         } catch (RuntimeException e) {
             throw new StatusStoreException("cannot migrate the " + TABLE + " schema: " + e.getMessage(), e);
         }
@@ -67,7 +77,7 @@ public final class StatusStore {
     public boolean insert(FileStatusRecord r) {
         String sql = "INSERT INTO " + TABLE + " (id, bucket_name, file_name, original_filename, status, event_name,"
                 + " size, content_type, minio_metadata, user_dn, pipeline, namespace, created_dt, updated_dt)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) ON CONFLICT (id) DO NOTHING";
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NOW + ", " + NOW + ") ON CONFLICT (id) DO NOTHING";
         return update("insert", r.id(), sql, ps -> {
             ps.setObject(1, r.id());
             ps.setString(2, r.bucketName());
@@ -87,8 +97,8 @@ public final class StatusStore {
     /** Status Processing for attempt {@code attempt} run by {@code jobName}; clears a previous attempt's outcome. */
     public void markProcessing(UUID id, int attempt, String jobName) {
         requireRow("mark processing", id, update("mark processing", id,
-                "UPDATE " + TABLE + " SET status = ?, attempts = ?, job_name = ?, started_dt = now(),"
-                        + " finished_dt = NULL, error = NULL, updated_dt = now() WHERE id = ?",
+                "UPDATE " + TABLE + " SET status = ?, attempts = ?, job_name = ?, started_dt = " + NOW + ","
+                        + " finished_dt = NULL, error = NULL, updated_dt = " + NOW + " WHERE id = ?",
                 ps -> {
                     ps.setString(1, FileStatus.PROCESSING.value());
                     ps.setInt(2, attempt);
@@ -101,7 +111,7 @@ public final class StatusStore {
     public void updateProgress(UUID id, Double progress, String task, Long committed) {
         requireRow("update progress of", id, update("update progress of", id,
                 "UPDATE " + TABLE + " SET progress = COALESCE(?, progress), task = COALESCE(?, task),"
-                        + " committed = COALESCE(?, committed), updated_dt = now() WHERE id = ?",
+                        + " committed = COALESCE(?, committed), updated_dt = " + NOW + " WHERE id = ?",
                 ps -> {
                     if (progress == null) {
                         ps.setNull(1, Types.DOUBLE);
@@ -125,7 +135,7 @@ public final class StatusStore {
         }
         requireRow("finish", id, update("finish", id,
                 "UPDATE " + TABLE + " SET status = ?, file_name = COALESCE(?, file_name), error = ?,"
-                        + " finished_dt = now(), updated_dt = now() WHERE id = ?",
+                        + " finished_dt = " + NOW + ", updated_dt = " + NOW + " WHERE id = ?",
                 ps -> {
                     ps.setString(1, status.value());
                     ps.setString(2, key);
@@ -137,7 +147,7 @@ public final class StatusStore {
     /** The file's object moved to {@code key}. */
     public void updateKey(UUID id, String key) {
         requireRow("update key of", id, update("update key of", id,
-                "UPDATE " + TABLE + " SET file_name = ?, updated_dt = now() WHERE id = ?",
+                "UPDATE " + TABLE + " SET file_name = ?, updated_dt = " + NOW + " WHERE id = ?",
                 ps -> {
                     ps.setString(1, key);
                     ps.setObject(2, id);
@@ -147,7 +157,7 @@ public final class StatusStore {
     /** Sets the status alone (e.g. back to Queued when a file is re-admitted). */
     public void updateStatus(UUID id, FileStatus status) {
         requireRow("update status of", id, update("update status of", id,
-                "UPDATE " + TABLE + " SET status = ?, updated_dt = now() WHERE id = ?",
+                "UPDATE " + TABLE + " SET status = ?, updated_dt = " + NOW + " WHERE id = ?",
                 ps -> {
                     ps.setString(1, status.value());
                     ps.setObject(2, id);
@@ -242,8 +252,9 @@ public final class StatusStore {
                 instant(rs, "finished_dt"));
     }
 
+    /** A naive UTC timestamp as an instant, whatever the JVM's time zone. */
     private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
+        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
     }
 }

@@ -1,6 +1,6 @@
 package io.castiron.etl.status;
 
-/** A failed read or write of {@code file_status_record}; the message names the operation and the file id. */
+/** A failed read or write of {@code filestatusrecord}; the message names the operation and the file id. */
 public class StatusStoreException extends RuntimeException {
     public StatusStoreException(String message) {
         super(message);

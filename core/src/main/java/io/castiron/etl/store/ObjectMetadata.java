@@ -18,6 +18,11 @@ public final class ObjectMetadata {
     public static final String ID = "id";
     public static final String ORIGINAL_FILENAME = "originalFilename";
     public static final String STATUS = "status";
+    /**
+     * The pipeline that staged the file ({@code namespace/name}): pipelines that share a folder prefix share the
+     * processing folder, and only the file's own pipeline may put it back when it finds it orphaned.
+     */
+    public static final String PIPELINE = "castironPipeline";
 
     private static final String USER_METADATA_HEADER = "X-Amz-Meta-";
     private static final String ENCODED_PREFIX = "=?UTF-8?B?";
@@ -33,6 +38,13 @@ public final class ObjectMetadata {
         metadata.put(ORIGINAL_FILENAME, originalFilename);
         metadata.put(STATUS, status.value());
         return metadata;
+    }
+
+    /** A copy of {@code metadata} naming the pipeline that staged the file ({@link #PIPELINE}). */
+    public static Map<String, String> withPipeline(Map<String, String> metadata, String namespace, String pipeline) {
+        var copy = new LinkedHashMap<>(metadata);
+        copy.put(PIPELINE, namespace + "/" + pipeline);
+        return copy;
     }
 
     /** The key that a move to the file's next stage sets: {@link #STATUS}. */

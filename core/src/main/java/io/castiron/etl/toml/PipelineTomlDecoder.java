@@ -27,6 +27,7 @@ import io.castiron.etl.api.v1alpha1.PythonProcessor;
 import io.castiron.etl.api.v1alpha1.RunnerSpec;
 import io.castiron.etl.api.v1alpha1.ShellProcessor;
 import io.castiron.etl.api.v1alpha1.Stages;
+import io.castiron.etl.matching.FileMatcher;
 import io.fabric8.kubernetes.api.model.ConfigMapEnvSource;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -74,7 +75,17 @@ final class PipelineTomlDecoder {
         if (!problems.isEmpty()) {
             throw located(document, spec, problems.get(0));
         }
+        noteHowPatternsAreRead(document, spec);
         return new PipelineConfig(title, spec, warnings);
+    }
+
+    /** Where an alternative of handled_file_glob could be read two ways, a warning says which way it is read. */
+    private void noteHowPatternsAreRead(TomlTable document, EtlPipelineSpec spec) {
+        var path = new ArrayList<>(ETL_TABLE);
+        path.add(HANDLED_FILE_GLOB);
+        int line = lineOf(document, path);
+        FileMatcher.compile(spec.getHandledFileGlob()).notes()
+                .forEach(note -> warnings.add(sourceName + (line > 0 ? " line " + line : "") + ": " + note));
     }
 
     private TomlConfigException missingEtlTable() {
@@ -177,6 +188,7 @@ final class PipelineTomlDecoder {
         section.string(IMAGE_PULL_POLICY).ifPresent(runner::setImagePullPolicy);
         section.string(SERVICE_ACCOUNT_NAME).ifPresent(runner::setServiceAccountName);
         section.integer(ACTIVE_DEADLINE_SECONDS).ifPresent(runner::setActiveDeadlineSeconds);
+        section.integer(START_TIMEOUT_SECONDS).ifPresent(runner::setStartTimeoutSeconds);
         section.smallInteger(BACKOFF_LIMIT).ifPresent(runner::setBackoffLimit);
         runner.setNodeSelector(section.stringTable(NODE_SELECTOR));
 

@@ -120,6 +120,9 @@ final class PipelineTomlEncoder {
         if (runner.getActiveDeadlineSeconds() != null) {
             entry(ACTIVE_DEADLINE_SECONDS, runner.getActiveDeadlineSeconds().toString());
         }
+        if (runner.getStartTimeoutSeconds() != null) {
+            entry(START_TIMEOUT_SECONDS, runner.getStartTimeoutSeconds().toString());
+        }
         if (runner.getBackoffLimit() != null) {
             entry(BACKOFF_LIMIT, runner.getBackoffLimit().toString());
         }

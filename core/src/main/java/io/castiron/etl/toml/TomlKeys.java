@@ -45,6 +45,7 @@ final class TomlKeys {
     static final String IMAGE_PULL_POLICY = "image_pull_policy";
     static final String SERVICE_ACCOUNT_NAME = "service_account_name";
     static final String ACTIVE_DEADLINE_SECONDS = "active_deadline_seconds";
+    static final String START_TIMEOUT_SECONDS = "start_timeout_seconds";
     static final String BACKOFF_LIMIT = "backoff_limit";
     static final String NODE_SELECTOR = "node_selector";
     static final String ENV = "env";

@@ -58,4 +58,16 @@ class ResourceNamesTest {
         assertThat(ResourceNames.isValidName(null)).isFalse();
         assertThatThrownBy(() -> ResourceNames.pipelineNameFor("")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void labelValuesOfLongNamesAreHashedToFitAndStayDistinct() {
+        assertThat(ResourceNames.labelValue("csv")).isEqualTo("csv");
+        assertThat(ResourceNames.labelValue("x".repeat(63))).isEqualTo("x".repeat(63));
+        String a = ResourceNames.labelValue("team.reports." + "a".repeat(60) + "-one");
+        String b = ResourceNames.labelValue("team.reports." + "a".repeat(60) + "-two");
+        assertThat(a).hasSizeLessThanOrEqualTo(ResourceNames.MAX_LENGTH).startsWith("team.reports.aaa")
+                .matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?").isNotEqualTo(b);
+        // a head that would end in a separator loses it (label values end in a letter or digit)
+        assertThat(ResourceNames.labelValue("a".repeat(53) + "." + "b".repeat(20))).matches("a{53}-[0-9a-f]{8}");
+    }
 }

@@ -43,7 +43,7 @@ class StatusStoreTest {
     /** The row as any SQL client sees it, by the original's column names. */
     private static Map<String, Object> row(UUID id) throws SQLException {
         try (Connection c = database.dataSource().getConnection();
-             var ps = c.prepareStatement("SELECT * FROM file_status_record WHERE id = ?")) {
+             var ps = c.prepareStatement("SELECT * FROM " + StatusStore.TABLE + " WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("row " + id + " exists").isTrue();

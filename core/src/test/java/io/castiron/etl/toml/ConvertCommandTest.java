@@ -124,6 +124,19 @@ class ConvertCommandTest {
     }
 
     @Test
+    void aPatternReadTwoWaysIsAWarningSayingHowItIsRead() throws Exception {
+        Path toml = write("ambiguous.toml", PipelineTomlDecodeTest.fixture("java-splitter.toml")
+                .replace("handled_file_glob = \".json\"", "handled_file_glob = \"events_*.json\""));
+
+        var run = convert(toml.toString(), "--name", "ambiguous");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains(toml + " line 4: handled_file_glob alternative 'events_*.json' is read as a"
+                + " glob on the whole file name");
+        assertThat(run.yaml().at("/spec/handledFileGlob").asText()).isEqualTo("events_*.json");
+    }
+
+    @Test
     void badConfigPrintsTheErrorAndExitsTwo() throws Exception {
         Path toml = write("bad.toml", PipelineTomlDecodeTest.fixture("java-splitter.toml")
                 .replace("enabled = true", "enabled = \"true\""));

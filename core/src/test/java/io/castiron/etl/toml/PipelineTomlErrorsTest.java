@@ -224,6 +224,8 @@ class PipelineTomlErrorsTest {
                 "without a closing ']'");
         assertError(decodeFails(SMALL.replace("\".csv\"", "\" \"")), 5, "castiron.etl.handled_file_glob",
                 "must not be empty");
+        assertError(decodeFails(SMALL.replace("\".csv\"", "'01_inbox/.*\\.csv'")), 5, "castiron.etl.handled_file_glob",
+                "alternative '01_inbox/.*\\.csv' can match no file name");
     }
 
     @Test

@@ -111,7 +111,7 @@ class PipelineTomlRoundTripTest {
         var spec = new EtlPipelineSpec();
         spec.setEnabled(false);
         spec.setSaveErrorLog(true);
-        spec.setHandledFileGlob("Résumé *.PDF | ?.txt");
+        spec.setHandledFileGlob("* Résumé.PDF | ?.txt");
         spec.setStages(new Stages("in box/", "wörk", "arch\"ive", "err\\or", "05_canceled"));
         spec.setProcessor(Processor.shell("#!/bin/sh\nset -eu\n\techo \"file: $ETL_FILENAME\" \\\n  | tr a b\r\n"
                 + "printf '%s\\n' \"\"\"triple\"\"\" \u0001\n"));
@@ -159,7 +159,7 @@ class PipelineTomlRoundTripTest {
 
                 [castiron.etl]
                 enabled = false
-                handled_file_glob = "readings_*.tsv | .TSV | sensor-[0-9].dat"
+                handled_file_glob = "*_readings.tsv | .TSV | sensor-\\\\d+\\\\.dat"
                 inbox_dir = "/incoming/"
                 """);
         assertThat(toml).contains("""

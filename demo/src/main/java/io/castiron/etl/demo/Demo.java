@@ -30,6 +30,7 @@ import io.castiron.etl.api.v1alpha1.EtlPipelineStatus;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.config.Settings;
 import io.castiron.etl.stage.StageLayout;
+import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.testkit.KafkaTestServer;
 import io.castiron.etl.testkit.PostgresTestServer;
 import io.castiron.etl.testkit.kube.ClusterTools;
@@ -489,13 +490,13 @@ public final class Demo implements AutoCloseable {
     }
 
     private void printRows() throws SQLException {
-        progress("PostgreSQL, table file_status_record:");
+        progress("PostgreSQL, table " + StatusStore.TABLE + ":");
         var table = new ArrayList<List<String>>();
         table.add(List.of("id", "original_filename", "status", "pipeline", "file_name"));
         try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
              var statement = connection.createStatement();
              var rows = statement.executeQuery("SELECT id, original_filename, status, pipeline, file_name"
-                     + " FROM file_status_record ORDER BY created_dt")) {
+                     + " FROM " + StatusStore.TABLE + " ORDER BY created_dt")) {
             while (rows.next()) {
                 var row = new ArrayList<String>();
                 for (int i = 1; i <= 5; i++) {

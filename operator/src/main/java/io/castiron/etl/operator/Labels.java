@@ -3,6 +3,7 @@ package io.castiron.etl.operator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.castiron.etl.api.ResourceNames;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 
 /** Label keys and values the operator puts on what it creates; the one place they are spelled. */
@@ -12,18 +13,25 @@ public final class Labels {
     public static final String COMPONENT = "app.kubernetes.io/component";
     public static final String PIPELINE = EtlPipeline.GROUP + "/pipeline";
     public static final String FILE = EtlPipeline.GROUP + "/file";
+    /** Annotation with the pipeline's whole name: the {@link #PIPELINE} label holds a hash of a long one. */
+    public static final String PIPELINE_NAME = EtlPipeline.GROUP + "/pipeline-name";
     /** Selects every Job this operator made. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
 
     private Labels() {
     }
 
+    /** The {@link #PIPELINE} label: a pipeline's name, or a readable head and a hash when it is too long for one. */
+    public static Map<String, String> ofPipeline(String pipeline) {
+        return Map.of(PIPELINE, ResourceNames.labelValue(pipeline));
+    }
+
     public static Map<String, String> forFile(String pipeline, String etlFileName) {
         var labels = new LinkedHashMap<String, String>();
         labels.put(MANAGED_BY, MANAGED_BY_VALUE);
         labels.put(COMPONENT, "runner");
-        labels.put(PIPELINE, pipeline);
-        labels.put(FILE, etlFileName);
+        labels.put(PIPELINE, ResourceNames.labelValue(pipeline));
+        labels.put(FILE, ResourceNames.labelValue(etlFileName));
         return labels;
     }
 }

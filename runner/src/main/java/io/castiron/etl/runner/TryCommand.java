@@ -1,13 +1,16 @@
 package io.castiron.etl.runner;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import io.castiron.etl.api.v1alpha1.EtlPipelineSpec;
 import io.castiron.etl.contract.RunnerExitCodes;
 import io.castiron.etl.processor.Progress;
 import io.castiron.etl.runner.processor.LocalProcessor;
@@ -15,6 +18,7 @@ import io.castiron.etl.runner.processor.LocalProcessors;
 import io.castiron.etl.runner.processor.ProcessorCall;
 import io.castiron.etl.runner.processor.ProcessorOutcome;
 import io.castiron.etl.runner.processor.PythonSettings;
+import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.store.ObjectMetadata;
 import io.castiron.etl.toml.PipelineConfig;
@@ -32,8 +36,13 @@ final class TryCommand {
     }
 
     static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    /** Does what {@link #run(String[])} does, printing to {@code out} and {@code err}. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length != 2) {
-            System.err.println("usage: try PIPELINE.toml FILE");
+            err.println("usage: try PIPELINE.toml FILE");
             return RunnerExitCodes.BAD_CONTRACT;
         }
         Path toml = Path.of(args[0]);
@@ -41,18 +50,21 @@ final class TryCommand {
         PipelineConfig config;
         try {
             config = PipelineToml.decode(Files.readString(toml), toml.toString());
+        } catch (NoSuchFileException e) {
+            err.println("cannot read " + toml + ": no such file");
+            return RunnerExitCodes.BAD_CONTRACT;
         } catch (IOException e) {
-            System.err.println("cannot read " + toml + ": " + e.getMessage());
+            err.println("cannot read " + toml + ": " + e.getMessage());
             return RunnerExitCodes.BAD_CONTRACT;
         } catch (TomlConfigException e) {
-            System.err.println(e.getMessage());
+            err.println(e.getMessage());
             return RunnerExitCodes.BAD_CONTRACT;
         }
         if (!Files.isRegularFile(input)) {
-            System.err.println("cannot read " + input + ": not a file");
+            err.println("cannot read " + input + ": " + (Files.exists(input) ? "not a file" : "no such file"));
             return RunnerExitCodes.BAD_CONTRACT;
         }
-        config.warnings().forEach(w -> System.err.println("warning: " + w));
+        config.warnings().forEach(w -> err.println("warning: " + w));
         var environment = System.getenv();
         LocalProcessor processor = LocalProcessors.of(config.spec().getProcessor(),
                 PythonSettings.from(environment, List.of()));
@@ -66,65 +78,72 @@ final class TryCommand {
             String fileId = UUID.randomUUID().toString();
             String name = input.getFileName().toString();
             Map<String, String> metadata = ObjectMetadata.of(fileId, name, FileStatus.PROCESSING);
-            System.out.println("[try] " + processor.describe() + " on " + input + " (file id " + fileId + ")");
+            out.println("[try] " + processor.describe() + " on " + input + " (file id " + fileId + ")");
             long started = System.nanoTime();
             ProcessorOutcome outcome = processor.run(new ProcessorCall(file, fileId, name, metadata,
                     ProcessorCall.fileMetadata(ObjectMetadata.asHeaders(ObjectMetadata.of(fileId, name, FileStatus.QUEUED))),
-                    workDir,
-                    new PrintedProgress(), environment));
+                    workDir, new PrintedProgress(out), environment));
             long millis = (System.nanoTime() - started) / 1_000_000;
-            return report(outcome, millis);
+            return report(outcome, millis, successfulDestination(config), out);
         } catch (IOException e) {
-            System.err.println("cannot copy " + input + " to a temporary folder: " + e.getMessage());
+            err.println("cannot copy " + input + " to a temporary folder: " + e.getMessage());
             return RunnerExitCodes.BAD_CONTRACT;
         } finally {
             LocalFiles.deleteTree(workDir);
         }
     }
 
-    private static int report(ProcessorOutcome outcome, long millis) {
+    /** What a Job does with a processed file: the runner's rule, from the pipeline's stage folders. */
+    private static String successfulDestination(PipelineConfig config) {
+        var layout = new StageLayout(EtlPipelineSpec.DEFAULT_BUCKET, config.spec().getPrefix(),
+                config.spec().getStages());
+        return layout.archiveDir().map(dir -> "would go to archive (" + dir + ")")
+                .orElse("would be deleted: the pipeline has no archive_dir");
+    }
+
+    private static int report(ProcessorOutcome outcome, long millis, String successfulDestination, PrintStream out) {
         String took = " in " + millis + " ms";
         return switch (outcome.result()) {
             case SUCCEEDED -> {
-                System.out.println("[try] outcome: processed" + took + " (in a Job the file would go to archive)");
+                out.println("[try] outcome: processed" + took + " (in a Job the file " + successfulDestination + ")");
                 yield RunnerExitCodes.PROCESSED;
             }
             case FAILED -> {
-                System.out.println("[try] outcome: FAILED" + took + ": " + outcome.error());
+                out.println("[try] outcome: FAILED" + took + ": " + outcome.error());
                 if (outcome.exitCode() == null && !outcome.details().isBlank()) {
-                    System.out.print(outcome.details());
+                    out.print(outcome.details());
                 }
-                System.out.println("[try] (in a Job the file would go to error, with an error log when"
+                out.println("[try] (in a Job the file would go to error, with an error log when"
                         + " save_error_log = true)");
                 yield RunnerExitCodes.PROCESSOR_FAILED;
             }
             case RETRY_LATER -> {
-                System.out.println("[try] outcome: temporary failure" + took + ": " + outcome.error()
+                out.println("[try] outcome: temporary failure" + took + ": " + outcome.error()
                         + " (in a Job the file would stay in processing and be retried)");
                 yield RunnerExitCodes.RETRY_LATER;
             }
             case STOPPED -> {
-                System.out.println("[try] outcome: stopped");
+                out.println("[try] outcome: stopped");
                 yield RunnerExitCodes.TERMINATED;
             }
         };
     }
 
     /** Prints each progress update as it arrives. */
-    private static final class PrintedProgress implements Progress {
+    private record PrintedProgress(PrintStream out) implements Progress {
         @Override
         public void progress(double fraction) {
-            System.out.println(String.format(Locale.ROOT, "[try] progress %.1f%%", fraction * 100));
+            out.println(String.format(Locale.ROOT, "[try] progress %.1f%%", fraction * 100));
         }
 
         @Override
         public void task(String text) {
-            System.out.println("[try] task: " + text);
+            out.println("[try] task: " + text);
         }
 
         @Override
         public void committed(long count) {
-            System.out.println("[try] committed: " + count);
+            out.println("[try] committed: " + count);
         }
     }
 }

@@ -44,16 +44,22 @@ public final class ChildServers {
             ChildServers servers = start();
             Map<String, String> env = Collections.unmodifiableMap(new HashMap<>(servers.settingsEnv));
             System.getProperties().put(KEY, env);
-            System.getProperties().put(KEY + ".control", (java.util.function.Consumer<String>) servers::command);
+            System.getProperties().put(KEY + ".control",
+                    (java.util.function.UnaryOperator<String>) servers::command);
             return env;
         }
     }
 
-    /** Sends {@code kafka stop} / {@code kafka start} to the shared child and waits for it to be done. */
+    /**
+     * Sends a command ({@link ServersMain}'s list) to the shared child and waits for it to be done.
+     *
+     * @return what the command answered, or null
+     */
     @SuppressWarnings("unchecked")
-    public static void control(String command) {
+    public static String control(String command) {
         sharedSettingsEnv();
-        ((java.util.function.Consumer<String>) System.getProperties().get(KEY + ".control")).accept(command);
+        return ((java.util.function.UnaryOperator<String>) System.getProperties().get(KEY + ".control"))
+                .apply(command);
     }
 
     private static ChildServers start() {
@@ -104,17 +110,24 @@ public final class ChildServers {
         }
     }
 
-    private synchronized void command(String command) {
+    /** Sends a command and waits for it to be done; returns what it answered ({@code ServersMain.VALUE}), or null. */
+    private synchronized String command(String command) {
         try {
             commands.write(command + "\n");
             commands.flush();
             String line;
+            String value = null;
             while ((line = replies.readLine()) != null && !line.equals("OK " + command)) {
-                System.out.println("[test servers] " + line);
+                if (line.startsWith(ServersMain.VALUE)) {
+                    value = line.substring(ServersMain.VALUE.length()).trim();
+                } else {
+                    System.out.println("[test servers] " + line);
+                }
             }
             if (line == null) {
                 throw new IllegalStateException("the test servers' JVM exited during '" + command + "'");
             }
+            return value;
         } catch (IOException e) {
             throw new IllegalStateException("cannot send '" + command + "' to the test servers: " + e.getMessage(), e);
         }

@@ -4,10 +4,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.gaul.s3proxy.AuthenticationType;
@@ -37,6 +39,8 @@ public final class S3TestServer {
     private final Path dataDir;
     private final String endpoint;
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    /** Buckets whose every request fails, with when the latest one did (System.nanoTime). */
+    private final Map<String, AtomicLong> outages = new ConcurrentHashMap<>();
 
     private S3TestServer() throws Exception {
         long started = System.nanoTime();
@@ -64,6 +68,11 @@ public final class S3TestServer {
         return (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[] {BlobStore.class},
                 (self, method, args) -> {
                     calls.computeIfAbsent(method.getName(), k -> new LongAdder()).increment();
+                    if (!outages.isEmpty() && args != null && args.length > 0 && args[0] instanceof String bucket
+                            && outages.containsKey(bucket)) {
+                        outages.get(bucket).set(System.nanoTime());
+                        throw new IllegalStateException("test outage of bucket " + bucket);
+                    }
                     try {
                         return method.invoke(store, args);
                     } catch (InvocationTargetException e) {
@@ -85,6 +94,37 @@ public final class S3TestServer {
 
     public void resetCalls() {
         calls.clear();
+    }
+
+    /** An outage of one bucket, from {@link #outage}; it ends when closed. */
+    public final class Outage implements AutoCloseable {
+        private final String bucket;
+        private final long began = System.nanoTime();
+
+        private Outage(String bucket) {
+            this.bucket = bucket;
+        }
+
+        /** How long after the outage began the latest request on the bucket failed; zero before the first. */
+        public Duration lastFailureAfter() {
+            long last = outages.getOrDefault(bucket, new AtomicLong(began)).get();
+            return Duration.ofNanos(Math.max(0, last - began));
+        }
+
+        @Override
+        public void close() {
+            outages.remove(bucket);
+        }
+    }
+
+    /**
+     * Every request on {@code bucket} fails (HTTP 500) until the outage is closed: the object store away for the
+     * pipelines of that bucket only, while the rest of the tests go on.
+     */
+    public Outage outage(String bucket) {
+        var outage = new Outage(bucket);
+        outages.put(bucket, new AtomicLong(outage.began));
+        return outage;
     }
 
     /** The JVM's S3 server, started on first use. */

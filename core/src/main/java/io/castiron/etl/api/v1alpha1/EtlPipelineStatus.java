@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 public class EtlPipelineStatus {
     public static final String CONDITION_READY = "Ready";
     public static final String CONDITION_BUCKETS_READY = "BucketsReady";
+    /** Whether the pipeline's runner pods can start: its ServiceAccount exists, no pod waits on a missing Secret. */
+    public static final String CONDITION_RUNNERS_READY = "RunnersReady";
 
     private Long observedGeneration;
 

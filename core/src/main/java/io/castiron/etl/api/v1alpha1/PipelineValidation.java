@@ -172,6 +172,10 @@ public final class PipelineValidation {
             problems.add(new Problem("runner.activeDeadlineSeconds",
                     "must be at least 1, found " + runner.getActiveDeadlineSeconds()));
         }
+        if (runner.getStartTimeoutSeconds() != null && runner.getStartTimeoutSeconds() < 1) {
+            problems.add(new Problem("runner.startTimeoutSeconds",
+                    "must be at least 1, found " + runner.getStartTimeoutSeconds()));
+        }
         if (runner.getBackoffLimit() != null && runner.getBackoffLimit() < 0) {
             problems.add(new Problem("runner.backoffLimit", "must be at least 0, found " + runner.getBackoffLimit()));
         }

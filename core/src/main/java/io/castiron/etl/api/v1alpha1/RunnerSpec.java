@@ -19,7 +19,8 @@ import io.fabric8.kubernetes.api.model.Toleration;
 
 /** How each file's Job runs. Unset fields take the operator's defaults. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@JsonPropertyOrder({"image", "imagePullPolicy", "serviceAccountName", "activeDeadlineSeconds", "backoffLimit",
+@JsonPropertyOrder({"image", "imagePullPolicy", "serviceAccountName", "activeDeadlineSeconds", "startTimeoutSeconds",
+        "backoffLimit",
         "resources", "env", "envFrom", "nodeSelector", "tolerations", "podSecurityContext", "securityContext"})
 public class RunnerSpec {
     @JsonPropertyDescription("Runner image; default: the operator's configured runner image.")
@@ -33,6 +34,11 @@ public class RunnerSpec {
     @JsonPropertyDescription("Seconds a Job may run before Kubernetes stops it (the file then goes to error).")
     @Min(1)
     private Long activeDeadlineSeconds;
+
+    @JsonPropertyDescription("Seconds a Job may wait for its runner to start (image pull, scheduling, its Secret)"
+            + " before the file goes to error; default: the operator's setting (5 minutes).")
+    @Min(1)
+    private Long startTimeoutSeconds;
 
     @JsonPropertyDescription("Retries of a Job whose runner failed for a temporary or infrastructure reason.")
     @Min(0)
@@ -84,6 +90,14 @@ public class RunnerSpec {
 
     public void setActiveDeadlineSeconds(Long activeDeadlineSeconds) {
         this.activeDeadlineSeconds = activeDeadlineSeconds;
+    }
+
+    public Long getStartTimeoutSeconds() {
+        return startTimeoutSeconds;
+    }
+
+    public void setStartTimeoutSeconds(Long startTimeoutSeconds) {
+        this.startTimeoutSeconds = startTimeoutSeconds;
     }
 
     public Integer getBackoffLimit() {

@@ -67,6 +67,13 @@ public interface OperatorConfig {
 
         Optional<Long> activeDeadlineSeconds();
 
+        /**
+         * How long a Job may wait for its runner to start (image pull, scheduling, its Secret) before its file ends
+         * in error; a pipeline's {@code spec.runner.startTimeoutSeconds} overrides it.
+         */
+        @WithDefault("5m")
+        Duration startTimeout();
+
         /** Secret with the keys s3-access-key, s3-secret-key, postgres-user, postgres-password. */
         String credentialsSecret();
     }

@@ -3,6 +3,7 @@ package io.castiron.etl.operator.file;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -105,16 +106,19 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
             boolean done = canceller.cancel(context, file, pipeline, layout, job);
             return done ? afterFinal() : UpdateControl.noUpdate();
         }
-        FilePhase after = switch (phase) {
+        JobObserver.Observation after = switch (phase) {
             case Pending -> stager.stage(context, file, pipeline, layout, job, jobs);
-            case Queued, Running -> observer.observe(context, file, layout, job);
-            default -> phase;
+            case Queued, Running -> observer.observe(context, file, pipeline, layout, job);
+            default -> new JobObserver.Observation(phase, Optional.empty());
         };
-        if (after.isFinal()) {
+        if (after.phase().isFinal()) {
             return afterFinal();
         }
-        return changedMeanwhile(file, context) ? UpdateControl.<EtlFile>noUpdate().rescheduleAfter(AGAIN)
-                : UpdateControl.noUpdate();
+        if (changedMeanwhile(file, context)) {
+            return UpdateControl.<EtlFile>noUpdate().rescheduleAfter(AGAIN);
+        }
+        return after.lookAgainIn().map(in -> UpdateControl.<EtlFile>noUpdate().rescheduleAfter(in))
+                .orElseGet(UpdateControl::noUpdate);
     }
 
     /**

@@ -81,4 +81,21 @@ public class FileLocator {
         }
         return new Location(Stage.NOWHERE, null);
     }
+
+    /**
+     * A file in processing that also has its archive copy was archived by a runner stopped between the copy and the
+     * delete: the runner had finished it. Deletes the processing copy, so the file is in one stage.
+     *
+     * @return whether the file was archived so
+     */
+    public boolean finishArchiving(EtlFile file, StageLayout layout) {
+        String id = file.getMetadata().getUid();
+        String name = file.getSpec().getOriginalName();
+        Optional<String> archive = layout.archiveKey(id, name);
+        if (archive.isEmpty() || !store.exists(layout.bucket(), archive.get())) {
+            return false;
+        }
+        store.delete(layout.bucket(), layout.processingKey(id, name));
+        return true;
+    }
 }

@@ -19,6 +19,7 @@ import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.configbucket.ConfigBucketSync;
 import io.castiron.etl.operator.pipeline.Admission;
+import io.castiron.etl.operator.pipeline.JobRefusedException;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.status.FileStatusRecord;
@@ -80,7 +81,7 @@ public class Stager {
      * @param jobSource the file controller's Jobs, which cache a Job created here
      * @return the phase the file is in afterwards
      */
-    public FilePhase stage(Context<EtlFile> context, EtlFile file, EtlPipeline pipeline, StageLayout layout, Job job,
+    public JobObserver.Observation stage(Context<EtlFile> context, EtlFile file, EtlPipeline pipeline, StageLayout layout, Job job,
             InformerEventSource<Job, EtlFile> jobSource) {
         String fileId = file.getMetadata().getUid();
         String bucket = layout.bucket();
@@ -93,18 +94,20 @@ public class Stager {
                 staged(s, fileId, processingKey, Times.now());
                 s.setJobName(job.getMetadata().getName());
             });
-            return observer.observe(context, staged, layout, job);
+            return observer.observe(context, staged, pipeline, layout, job);
         }
 
         ObjectInfo object = store.stat(bucket, inboxKey).orElse(null);
         if (object != null) {
-            store.move(bucket, object, processingKey, ObjectMetadata.of(fileId, name, FileStatus.QUEUED));
+            store.move(bucket, object, processingKey, ObjectMetadata.withPipeline(
+                    ObjectMetadata.of(fileId, name, FileStatus.QUEUED), file.getMetadata().getNamespace(),
+                    pipeline.getMetadata().getName()));
         } else {
             object = store.stat(bucket, processingKey).orElse(null);
             if (object == null) {
                 writer.transition(context, file, FilePhase.Failed, "FileMissing", "s3://" + bucket + "/" + inboxKey
                         + " was removed from the inbox before it could be staged", s -> s.setFileId(fileId));
-                return FilePhase.Failed;
+                return phase(FilePhase.Failed);
             }
         }
         afterMoveHook.run();
@@ -119,7 +122,14 @@ public class Stager {
                 .build());
         awaitAnnounced(publisher.jobCreated(fileId, StageLayout.stagedName(fileId, name),
                 ConfigBucketSync.handlerName(pipeline)));
-        var staged = admission.launchAtStaging(pipeline, file, fileId, processingKey, context, jobSource);
+        Admission.Staged staged;
+        try {
+            staged = admission.launchAtStaging(pipeline, file, fileId, processingKey, context, jobSource);
+        } catch (JobRefusedException e) {
+            EtlFile recorded = writer.transition(context, file, FilePhase.Queued, "Staged", null,
+                    s -> staged(s, fileId, processingKey, Times.now()));
+            return phase(observer.refused(context, recorded, layout, e.getMessage()));
+        }
         String queuedTime = staged.queuedTime();
         if (staged.launched()) {
             afterLaunchHook.accept(file);
@@ -127,11 +137,15 @@ public class Stager {
                 staged(s, fileId, processingKey, queuedTime);
                 JobObserver.running(s, staged.jobName(), 1, queuedTime);
             });
-            return FilePhase.Running;
+            return phase(FilePhase.Running);
         }
         writer.transition(context, file, FilePhase.Queued, "Staged", null,
                 s -> staged(s, fileId, processingKey, queuedTime));
-        return FilePhase.Queued;
+        return phase(FilePhase.Queued);
+    }
+
+    private static JobObserver.Observation phase(FilePhase phase) {
+        return JobObserver.Observation.of(phase);
     }
 
     /**

@@ -105,6 +105,7 @@ public final class JobFactory {
         metadata.setName(name);
         metadata.setNamespace(file.getMetadata().getNamespace());
         metadata.setLabels(labels);
+        metadata.setAnnotations(Map.of(Labels.PIPELINE_NAME, pipeline.getMetadata().getName()));
         metadata.setOwnerReferences(List.of(owner));
 
         var job = new Job();

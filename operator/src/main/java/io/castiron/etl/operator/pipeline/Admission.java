@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,10 +24,13 @@ import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.operator.Metrics;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.file.FileStatusWriter;
+import io.castiron.etl.operator.file.JobObserver;
 import io.castiron.etl.operator.job.JobFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -107,10 +111,17 @@ public class Admission {
             }
         }
         int done = 0;
+        int refused = 0;
         try {
             for (EtlFile file : reserved) {
-                launch(pipeline, file, file.getStatus().getFileId(), file.getStatus().getCurrentKey(), context, null,
-                        pipelineSlots);
+                try {
+                    launch(pipeline, file, file.getStatus().getFileId(), file.getStatus().getCurrentKey(), context,
+                            null, pipelineSlots);
+                } catch (JobRefusedException e) {
+                    // the file's own controller ends it in error; its slot is free again
+                    markRefused(context, file, e.getMessage());
+                    refused++;
+                }
                 done++;
                 synchronized (pipelineSlots) {
                     pipelineSlots.admitting--;
@@ -126,7 +137,20 @@ public class Admission {
                 }
             }
         }
-        return new Result(queued - reserved.size(), active + reserved.size());
+        return new Result(queued - reserved.size(), active + reserved.size() - refused);
+    }
+
+    /**
+     * Notes the refusal on the queued file (reason {@code JobRefused}), which wakes its own controller to end it in
+     * error; until then it is not offered a slot again.
+     */
+    private static void markRefused(Context<EtlPipeline> context, EtlFile file, String message) {
+        LOG.warn(message);
+        var status = new LinkedHashMap<String, Object>();
+        status.put("reason", JobObserver.JOB_REFUSED);
+        status.put("message", message);
+        context.getClient().resource(file).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                context.getClient().getKubernetesSerialization().asJson(Map.of("status", status)));
     }
 
     /**
@@ -211,6 +235,7 @@ public class Admission {
 
     private static boolean isWaiting(EtlFile f, Predicate<String> hasJob) {
         return FileStatusWriter.phaseOf(f) == FilePhase.Queued && !f.isCancelRequested()
+                && !JobObserver.JOB_REFUSED.equals(f.getStatus().getReason())
                 && !hasJob.test(f.getMetadata().getName());
     }
 
@@ -253,6 +278,12 @@ public class Admission {
                 return job;
             }
             pipelineSlots.unseenJobs.remove(file.getMetadata().getName());
+            if (e instanceof KubernetesClientException k && JobRefusedException.refuses(k.getCode())) {
+                String reason = k.getStatus() != null && k.getStatus().getMessage() != null
+                        ? k.getStatus().getMessage() : k.getMessage();
+                throw new JobRefusedException("The API server refused Job " + job.getMetadata().getName()
+                        + " of pipeline " + namespace + "/" + pipeline.getMetadata().getName() + ": " + reason, e);
+            }
             throw e;
         }
         LOG.infof("pipeline %s/%s: file %s (%s) launched Job %s", namespace, pipeline.getMetadata().getName(),

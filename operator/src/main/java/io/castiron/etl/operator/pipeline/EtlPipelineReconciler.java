@@ -20,6 +20,7 @@ import io.castiron.etl.api.v1alpha1.EtlPipelineStatus;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.PipelineValidation;
 import io.castiron.etl.config.Durations;
+import io.castiron.etl.matching.FileMatcher;
 import io.castiron.etl.operator.Conditions;
 import io.castiron.etl.operator.EventRecorder;
 import io.castiron.etl.operator.Metrics;
@@ -79,6 +80,9 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     @Inject
     PipelineIndex index;
 
+    @Inject
+    RunnerChecks runnerChecks;
+
     @Override
     public List<EventSource<?, EtlPipeline>> prepareEventSources(EventSourceContext<EtlPipeline> context) {
         // every informer change, filtered or not, keeps the index's counts by phase
@@ -111,11 +115,11 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
     }
 
     /** {@code namespace/name}: how the operator keys per-pipeline state and its informer index. */
-    static String pipelineKey(String namespace, String pipeline) {
+    public static String pipelineKey(String namespace, String pipeline) {
         return namespace + "/" + pipeline;
     }
 
-    static String pipelineKey(EtlPipeline pipeline) {
+    public static String pipelineKey(EtlPipeline pipeline) {
         return pipelineKey(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
     }
 
@@ -130,6 +134,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         if (!problems.isEmpty()) {
             return invalid(pipeline, status, before, String.join("; ", problems));
         }
+        explainPatternReading(pipeline, before, generation);
         StageLayout layout = StageLayout.of(pipeline.getSpec());
         if (!stageFolders.ensure(pipeline, layout, status)) {
             setReady(status, false, "StagesMissing", Conditions.find(status.getConditions(),
@@ -154,7 +159,19 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
         metrics.queueDepth(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
                 admitted.queued(), admitted.active());
 
-        if (enabled) {
+        var runnerProblem = runnerChecks.problem(pipeline);
+        Conditions.set(status.getConditions(), EtlPipelineStatus.CONDITION_RUNNERS_READY, runnerProblem.isEmpty(),
+                runnerProblem.map(RunnerChecks.Problem::reason).orElse("RunnersStart"),
+                runnerProblem.map(RunnerChecks.Problem::message).orElse("No runner is known to be held up"),
+                generation);
+        if (runnerProblem.isPresent() && !Conditions.find(before.getConditions(),
+                EtlPipelineStatus.CONDITION_RUNNERS_READY).map(c -> runnerProblem.get().message().equals(c.getMessage()))
+                .orElse(false)) {
+            events.warning(pipeline, runnerProblem.get().reason(), runnerProblem.get().message());
+        }
+        if (enabled && runnerProblem.isPresent()) {
+            setReady(status, false, runnerProblem.get().reason(), runnerProblem.get().message(), generation);
+        } else if (enabled) {
             setReady(status, true, "Watching", "Watching s3://" + layout.bucket() + "/" + layout.inboxDir()
                     + " for " + pipeline.getSpec().getHandledFileGlob(), generation);
         } else {
@@ -195,6 +212,21 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                     full);
         }
         return finish(pipeline, status, before, null);
+    }
+
+    /**
+     * Once per spec change, a Warning Event for each alternative of the glob that could be read two ways, saying
+     * which way it is read ({@link FileMatcher#notes()}): files that the original matched may not match here.
+     */
+    private void explainPatternReading(EtlPipeline pipeline, EtlPipelineStatus before, Long generation) {
+        if (Objects.equals(before.getObservedGeneration(), generation)) {
+            return;
+        }
+        for (String note : FileMatcher.compile(pipeline.getSpec().getHandledFileGlob()).notes()) {
+            events.warning(pipeline, "AmbiguousPattern", note);
+            LOG.infof("pipeline %s/%s: %s", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+                    note);
+        }
     }
 
     private static void setReady(EtlPipelineStatus status, boolean ready, String reason, String message,

@@ -112,7 +112,7 @@ public class InboxScanner {
         file.setMetadata(new ObjectMetaBuilder()
                 .withName(claimName)
                 .withNamespace(namespace)
-                .withLabels(Map.of(Labels.PIPELINE, pipeline.getMetadata().getName()))
+                .withLabels(Labels.ofPipeline(pipeline.getMetadata().getName()))
                 .build());
         var spec = file.getSpec();
         spec.setPipeline(pipeline.getMetadata().getName());

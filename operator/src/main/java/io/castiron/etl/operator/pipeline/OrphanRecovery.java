@@ -1,7 +1,10 @@
 package io.castiron.etl.operator.pipeline;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,17 +19,25 @@ import org.jboss.logging.Logger;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.matching.FileMatcher;
+import io.castiron.etl.operator.Labels;
 import io.castiron.etl.stage.StageLayout;
+import io.castiron.etl.status.FileStatusRecord;
 import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.store.ObjectInfo;
 import io.castiron.etl.store.ObjectMetadata;
 import io.castiron.etl.store.ObjectStore;
 import io.castiron.etl.store.ObjectSummary;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Once per pipeline and operator start: a file in the processing folder that no EtlFile owns (its EtlFile was
  * deleted by hand, or an older deployment crashed) goes back to the inbox under its original name, and its row is
  * deleted, as the original tool did on start-up; the next scan claims it afresh.
+ *
+ * <p>Pipelines that share a folder prefix share the processing folder, so a file is touched only when it is provably
+ * this pipeline's (the staged object's own metadata names it, or, for objects staged before that metadata existed,
+ * its row does) and provably orphaned: not owned in the informer's view, and then not in a live list of the
+ * pipeline's EtlFiles either (the informer may lag behind the other controller's claims).
  */
 @ApplicationScoped
 public class OrphanRecovery {
@@ -39,7 +50,14 @@ public class OrphanRecovery {
     @Inject
     StatusStore statusStore;
 
+    @Inject
+    KubernetesClient client;
+
     private final Set<String> done = ConcurrentHashMap.newKeySet();
+
+    /** A file in processing that the informer shows no EtlFile for. */
+    private record Candidate(ObjectSummary object, String fileId, String name, ObjectInfo info) {
+    }
 
     /** @param files every EtlFile of the pipeline (the informer cache, synced before the first reconcile) */
     public int recoverOnce(EtlPipeline pipeline, StageLayout layout, Supplier<? extends Collection<EtlFile>> files) {
@@ -47,8 +65,9 @@ public class OrphanRecovery {
         if (!done.add(id)) {
             return 0;
         }
-        Set<String> owned = files.get().stream().map(f -> f.getMetadata().getUid()).collect(Collectors.toSet());
-        int moved = 0;
+        Set<String> owned = uids(files.get());
+        List<Candidate> candidates = new ArrayList<>();
+        int others = 0;
         for (ObjectSummary object : store.list(layout.bucket(), layout.processingDir())) {
             String name = layout.processingFileName(object.key()).orElse(null);
             if (name == null || FileMatcher.isNeverData(name)) {
@@ -63,21 +82,64 @@ public class OrphanRecovery {
             if (owned.contains(fileId)) {
                 continue;
             }
-            String original = info.metadata(ObjectMetadata.ORIGINAL_FILENAME).orElse(
-                    name.length() > UUID_LENGTH + 1 ? name.substring(UUID_LENGTH + 1) : name);
-            String target = layout.inboxKey(original);
-            if (store.exists(layout.bucket(), target)) {
-                target = layout.inboxKey(name);
+            if (!ours(pipeline, info, fileId)) {
+                others++;
+                continue;
             }
-            store.move(layout.bucket(), object.key(), target, new HashMap<>());
-            try {
-                statusStore.delete(UUID.fromString(fileId));
-            } catch (IllegalArgumentException notAUuid) {
-                LOG.debugf("%s carries no file id; no row to delete", object.key());
+            candidates.add(new Candidate(object, fileId, name, info));
+        }
+        if (others > 0) {
+            LOG.debugf("pipeline %s: %d files in %s are not provably this pipeline's; left alone", id, others,
+                    layout.processingDir());
+        }
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        Set<String> ownedNow = uids(client.resources(EtlFile.class).inNamespace(pipeline.getMetadata().getNamespace())
+                .withLabels(Labels.ofPipeline(pipeline.getMetadata().getName())).list().getItems());
+        int moved = 0;
+        for (Candidate c : candidates) {
+            if (!ownedNow.contains(c.fileId())) {
+                putBack(id, layout, c);
+                moved++;
             }
-            LOG.infof("pipeline %s: file %s had no EtlFile; moved %s back to %s", id, fileId, object.key(), target);
-            moved++;
         }
         return moved;
+    }
+
+    /**
+     * Whether the staged object is this pipeline's: its metadata names the pipeline that staged it; an object staged
+     * before that metadata existed counts when its row names this pipeline. Anything else is left alone.
+     */
+    private boolean ours(EtlPipeline pipeline, ObjectInfo info, String fileId) {
+        String self = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+        Optional<String> stagedBy = info.metadata(ObjectMetadata.PIPELINE);
+        if (stagedBy.isPresent()) {
+            return stagedBy.get().equals(self);
+        }
+        try {
+            Optional<FileStatusRecord> row = statusStore.findById(UUID.fromString(fileId));
+            return row.isPresent() && pipeline.getMetadata().getName().equals(row.get().pipeline())
+                    && pipeline.getMetadata().getNamespace().equals(row.get().namespace());
+        } catch (IllegalArgumentException notAUuid) {
+            return false;
+        }
+    }
+
+    private void putBack(String pipelineId, StageLayout layout, Candidate c) {
+        String original = c.info().metadata(ObjectMetadata.ORIGINAL_FILENAME).orElse(
+                c.name().length() > UUID_LENGTH + 1 ? c.name().substring(UUID_LENGTH + 1) : c.name());
+        String target = layout.inboxKey(original);
+        if (store.exists(layout.bucket(), target)) {
+            target = layout.inboxKey(c.name());
+        }
+        store.move(layout.bucket(), c.object().key(), target, new HashMap<>());
+        statusStore.delete(UUID.fromString(c.fileId()));
+        LOG.infof("pipeline %s: file %s had no EtlFile; moved %s back to %s", pipelineId, c.fileId(),
+                c.object().key(), target);
+    }
+
+    private static Set<String> uids(Collection<EtlFile> files) {
+        return files.stream().map(f -> f.getMetadata().getUid()).collect(Collectors.toSet());
     }
 }

@@ -164,7 +164,12 @@ public class PipelineIndex {
                 : List.of(EtlPipelineReconciler.pipelineKey(job.getMetadata().getNamespace(), pipeline));
     }
 
+    /** The annotation holds the whole name; the label alone, on Jobs made before it, holds names of up to 63. */
     private static String pipelineOf(Job job) {
+        var annotations = job.getMetadata().getAnnotations();
+        if (annotations != null && annotations.containsKey(Labels.PIPELINE_NAME)) {
+            return annotations.get(Labels.PIPELINE_NAME);
+        }
         return job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(Labels.PIPELINE);
     }
 }

@@ -26,6 +26,7 @@ import io.castiron.etl.operator.OperatorTestSupport;
 import io.castiron.etl.operator.TestServersResource;
 import io.castiron.etl.operator.Topic;
 import io.castiron.etl.status.FileStatus;
+import io.castiron.etl.status.FileStatusRecord;
 import io.castiron.etl.store.ObjectMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -218,18 +219,46 @@ class FileLifecycleTest extends OperatorTestSupport {
         assertThat(jobsOf("relaunch")).hasSize(1);
     }
 
+    /**
+     * Only provably own orphans go back: pipelines sharing a folder prefix share the processing folder, and putting
+     * back a neighbour's running file would process it twice (before, every unowned file went back).
+     */
     @Test
     void aFileInProcessingWithoutEtlFileGoesBackToTheInboxAndIsProcessedAgain() {
         String bucket = newBucket();
         store.ensureBucket(bucket);
+        String ns = client.getNamespace();
         String orphanId = UUID.randomUUID().toString();
         store.upload(bucket, "tests/02_processing/" + orphanId + "-left-over.csv", "1".getBytes(), "text/csv",
-                ObjectMetadata.of(orphanId, "left-over.csv", FileStatus.PROCESSING));
-        createPipeline("orphans", bucket, ".csv", 2);
-        EtlFile f = awaitOnlyFile("orphans", FilePhase.Running);
-        assertThat(f.getSpec().getOriginalName()).isEqualTo("left-over.csv");
-        assertThat(f.getStatus().getFileId()).isNotEqualTo(orphanId);
+                ObjectMetadata.withPipeline(ObjectMetadata.of(orphanId, "left-over.csv", FileStatus.PROCESSING), ns,
+                        "orphans"));
+        // staged before objects named their pipeline: its row says whose it is
+        String legacyId = UUID.randomUUID().toString();
+        String legacyKey = "tests/02_processing/" + legacyId + "-legacy.csv";
+        store.upload(bucket, legacyKey, "2".getBytes(), "text/csv",
+                ObjectMetadata.of(legacyId, "legacy.csv", FileStatus.PROCESSING));
+        statusStore.insert(FileStatusRecord.builder(UUID.fromString(legacyId), bucket, legacyKey, "legacy.csv")
+                .status(FileStatus.PROCESSING).pipeline(ns, "orphans").build());
+        // staged by a neighbour sharing the folder, and one whose owner nothing proves: not this pipeline's
+        String neighbourId = UUID.randomUUID().toString();
+        String neighbourKey = "tests/02_processing/" + neighbourId + "-neighbours.csv";
+        store.upload(bucket, neighbourKey, "3".getBytes(), "text/csv", ObjectMetadata.withPipeline(
+                ObjectMetadata.of(neighbourId, "neighbours.csv", FileStatus.PROCESSING), ns, "neighbour"));
+        String unknownId = UUID.randomUUID().toString();
+        String unknownKey = "tests/02_processing/" + unknownId + "-unknown.csv";
+        store.upload(bucket, unknownKey, "4".getBytes(), "text/csv",
+                ObjectMetadata.of(unknownId, "unknown.csv", FileStatus.PROCESSING));
+
+        createPipeline("orphans", bucket, ".csv", 4);
+        await().atMost(WAIT).until(() -> filesOf("orphans").stream().filter(f -> phase(f) == FilePhase.Running)
+                .count() == 2);
+        assertThat(filesOf("orphans")).extracting(f -> f.getSpec().getOriginalName())
+                .containsExactlyInAnyOrder("left-over.csv", "legacy.csv");
+        assertThat(filesOf("orphans")).noneMatch(f -> f.getStatus().getFileId().equals(orphanId));
         assertThat(store.exists(bucket, "tests/02_processing/" + orphanId + "-left-over.csv")).isFalse();
+        assertThat(store.exists(bucket, neighbourKey)).isTrue();
+        assertThat(store.exists(bucket, unknownKey)).isTrue();
+        assertThat(statusStore.findById(UUID.fromString(neighbourId))).isEmpty();
     }
 
     @Test

@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  * for status, {@code update} for finalizers. Neither reconciler implements {@code Cleaner}, so the operator adds
  * no finalizers; {@code etlfiles/finalizers} is needed because Jobs name their EtlFile owner with
  * {@code blockOwnerDeletion}, which the OwnerReferencesPermissionEnforcement admission plugin only allows to
- * those who may update the owner's finalizers. Secrets are never read: Jobs reference them by name.
+ * those who may update the owner's finalizers. Secrets are never read: Jobs reference them by name, and a
+ * missing one shows in the waiting reason of the pods that need it.
  */
 public final class OperatorPermissions {
     /** One API group / resource / verb and why it is needed. */
@@ -57,7 +58,11 @@ public final class OperatorPermissions {
             need("batch", "jobs", "watch", "Job informers"),
             need("batch", "jobs", "create", "Admission: launching a file's Job"),
             need("batch", "jobs", "delete", "Canceller: deleting the Job of a canceled file"),
-            need("", "events", "create", "EventRecorder: Events on pipelines and files"));
+            need("", "events", "create", "EventRecorder: Events on pipelines and files"),
+            need("", "events", "list", "JobObserver via RunnerPods: why a late Job has no pod (FailedCreate)"),
+            need("", "pods", "list", "JobObserver via RunnerPods: a late runner's waiting reason; no file moves while"
+                    + " a pod of its failed or deleted Job has not ended"),
+            need("", "serviceaccounts", "get", "RunnerChecks: the pipeline's RunnersReady condition"));
 
     /**
      * In the operator's own namespace (leader election, the Lease castiron-etl-operator). What Fabric8's LeaseLock

@@ -24,6 +24,7 @@ import io.castiron.etl.operator.TestServersResource;
 import io.castiron.etl.operator.Topic;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.store.ObjectMetadata;
+import io.castiron.etl.testkit.ChildServers;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.Operator;
@@ -92,6 +93,34 @@ class PipelineLifecycleTest extends OperatorTestSupport {
                 assertThat(c.getStatus()).isEqualTo("False");
                 assertThat(c.getReason()).isEqualTo("InvalidSpec");
             });
+        });
+    }
+
+    @Test
+    void aPatternReadTwoWaysGetsAnEventSayingHowItIsRead() {
+        String bucket = bucket();
+        var p = pipeline("ambiguous", bucket, ".csv | readings_*.tsv", 2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(client.getNamespace())
+                .list().getItems()).anySatisfy(e -> {
+                    assertThat(e.getInvolvedObject().getUid()).isEqualTo(p.getMetadata().getUid());
+                    assertThat(e.getReason()).isEqualTo("AmbiguousPattern");
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).contains("'readings_*.tsv' is read as a glob on the whole file name");
+                }));
+        await().atMost(WAIT).until(() -> store.exists(bucket, "tests/01_inbox/.keep"));
+        drop(bucket, "tests/01_inbox/readings_north.tsv", "t\tv\n");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(filesOf("ambiguous")).hasSize(1));
+    }
+
+    @Test
+    void aPatternThatCanMatchNoFileNameIsRefusedNamingIt() {
+        pipeline("unmatchable", bucket(), ".csv|01_inbox/.*\\.csv", 2);
+        await().atMost(WAIT).untilAsserted(() -> {
+            var got = client.resources(EtlPipeline.class).inNamespace(client.getNamespace()).withName("unmatchable")
+                    .get();
+            assertThat(got.getStatus()).isNotNull();
+            assertThat(got.getStatus().getMessage()).contains("spec.handledFileGlob")
+                    .contains("alternative '01_inbox/.*\\.csv' can match no file name");
         });
     }
 
@@ -276,5 +305,36 @@ class PipelineLifecycleTest extends OperatorTestSupport {
                 }));
         assertThat(client.resources(EtlPipeline.class).inNamespace(client.getNamespace())
                 .withName(io.castiron.etl.api.ResourceNames.pipelineNameFor(key)).get()).isNull();
+    }
+
+    /**
+     * An object store outage longer than any retry limit: retries go on, at most a second apart here (a minute in
+     * production), and the pipeline claims the file dropped meanwhile once the store is back. With a limit of 10
+     * retries (before), the tries stopped after about 4 s and the next scan waited for some other event.
+     */
+    @Test
+    void aPipelineKeepsRetryingThroughAnObjectStoreOutageAndGoesOnAfterIt() {
+        String bucket = bucket();
+        pipeline("outage", bucket, ".csv", 2);
+        awaitStages(bucket);
+        await().atMost(WAIT).until(() -> isReady("outage"));
+        ChildServers.control("s3 outage " + bucket);
+        try {
+            await().atMost(WAIT).until(() -> !isReady("outage"));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> Long.parseLong(ChildServers.control("s3 failed-after " + bucket)) >= 12_000);
+        } finally {
+            ChildServers.control("s3 restore " + bucket);
+        }
+        drop(bucket, "tests/01_inbox/after-outage.csv", "a,b\n");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(filesOf("outage"))
+                .anySatisfy(f -> assertThat(f.getSpec().getOriginalName()).isEqualTo("after-outage.csv")));
+        await().atMost(WAIT).until(() -> isReady("outage"));
+    }
+
+    private boolean isReady(String pipeline) {
+        var p = client.resources(EtlPipeline.class).inNamespace(client.getNamespace()).withName(pipeline).get();
+        return p != null && p.getStatus() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 }
