@@ -23,7 +23,8 @@ public record Settings(
         String postgresUser,
         String postgresPassword,
         String kafkaBootstrapServers,
-        String kafkaTopic) {
+        String kafkaTopic,
+        boolean kafkaProcessingStatus) {
 
     public static final String S3_ENDPOINT = "ETL_S3_ENDPOINT";
     public static final String S3_SECURE = "ETL_S3_SECURE";
@@ -36,10 +37,17 @@ public record Settings(
     public static final String POSTGRES_PASSWORD = "ETL_POSTGRES_PASSWORD";
     public static final String KAFKA_BOOTSTRAP_SERVERS = "ETL_KAFKA_BOOTSTRAP_SERVERS";
     public static final String KAFKA_TOPIC = "ETL_KAFKA_TOPIC";
+    /**
+     * {@code true} adds a {@code processing} status message when each runner attempt starts. Off by default: the
+     * original sent only {@code success}, {@code failure} and {@code canceled}, and consumers that take any status
+     * as final would misread it.
+     */
+    public static final String KAFKA_PROCESSING_STATUS = "ETL_KAFKA_PROCESSING_STATUS";
 
     /** Every variable name above. */
     public static final List<String> NAMES = List.of(S3_ENDPOINT, S3_SECURE, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION,
-            CONFIG_BUCKET, POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC);
+            CONFIG_BUCKET, POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD, KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC,
+            KAFKA_PROCESSING_STATUS);
 
     public static final String DEFAULT_CONFIG_BUCKET = "etl";
     public static final String DEFAULT_KAFKA_TOPIC = "pizza-tracker";
@@ -71,7 +79,8 @@ public record Settings(
                 value(env, POSTGRES_USER).orElse("etl"),
                 value(env, POSTGRES_PASSWORD).orElse(""),
                 value(env, KAFKA_BOOTSTRAP_SERVERS).orElse(""),
-                value(env, KAFKA_TOPIC).orElse(DEFAULT_KAFKA_TOPIC));
+                value(env, KAFKA_TOPIC).orElse(DEFAULT_KAFKA_TOPIC),
+                value(env, KAFKA_PROCESSING_STATUS).map(Boolean::parseBoolean).orElse(false));
     }
 
     /** Kafka is optional: off when no bootstrap servers are set. */

@@ -11,7 +11,7 @@ final class DisabledEventPublisher implements EventPublisher {
     }
 
     @Override
-    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler, String uploader) {
+    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler) {
         return CompletableFuture.completedFuture(null);
     }
 

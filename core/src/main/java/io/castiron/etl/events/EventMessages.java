@@ -16,17 +16,19 @@ final class EventMessages {
     static final String JOB_ID = "job_id";
     static final String JOB_CREATED = "job_created";
     static final String JOB_UPDATE = "job_update";
+    /** The {@code uploader} of every {@code job_created}: the original always sent this constant. */
+    static final String UPLOADER = "castiron";
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private EventMessages() {
     }
 
-    static String jobCreated(String jobId, String filename, String handler, String uploader) {
+    static String jobCreated(String jobId, String filename, String handler) {
         return write(JOB_CREATED, jobId, json -> {
             json.writeStringField("filename", filename);
             json.writeStringField("handler", handler);
-            json.writeStringField("uploader", uploader);
+            json.writeStringField("uploader", UPLOADER);
         });
     }
 

@@ -2,9 +2,11 @@ package io.castiron.etl.events;
 
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,42 +21,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes events with a Kafka producer without ever holding up the caller: every call only enqueues the
- * message for one sender thread, which keeps the order. While the broker is away that thread waits at most
- * {@code max.block.ms} per event, so events queue up (bounded; beyond it they are dropped) and flow again, in
- * order, once the broker is back. The producer's buffer and delivery time are bounded too; undeliverable events
- * are dropped with one WARN per outage and an INFO when publishing works again.
+ * Publishes events with a Kafka producer: every call only enqueues the message for one sender thread, which keeps
+ * the order. The queue is bounded ({@link #QUEUE_CAPACITY}); what a call does when it is full depends on
+ * {@link WhenFull}: the operator's reconcilers never wait ({@link WhenFull#DROP}), a runner waits for room
+ * ({@link WhenFull#WAIT}), so a processor that reports faster than the broker takes its events is slowed down
+ * instead of losing them. A wait ends, and the event is dropped, only when the broker has taken nothing for
+ * {@link #MAX_STALL}; until it delivers again, later calls do not wait.
+ *
+ * <p>While the producer has no metadata for the topic (the broker is away, or the topic is still being created on
+ * first use) the sender thread waits and the events queue up behind it, in order; closing waits for them up to
+ * {@link #CLOSE_TIMEOUT}. Events handed to the producer are bounded too ({@link #IN_FLIGHT_BYTES}), so the
+ * producer's buffer never runs out and refuses one. Undeliverable events are dropped with one WARN per outage and
+ * an INFO when publishing works again.
  */
 final class KafkaEventPublisher implements EventPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaEventPublisher.class);
     static final int QUEUE_CAPACITY = 10_000;
     static final Duration MAX_BLOCK = Duration.ofSeconds(1);
+    static final Duration MAX_STALL = Duration.ofSeconds(30);
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final long BUFFER_MEMORY = 4L * 1024 * 1024;
+    /** Bytes of events the producer holds unacknowledged: half its buffer, the rest for batch overheads. */
+    static final int IN_FLIGHT_BYTES = (int) (BUFFER_MEMORY / 2);
+    private static final int RECORD_OVERHEAD = 64;
 
     private final String topic;
     private final String bootstrapServers;
+    private final WhenFull whenFull;
     private final KafkaProducer<String, String> producer;
     private final ThreadPoolExecutor sender;
+    private final Semaphore room = new Semaphore(QUEUE_CAPACITY);
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BYTES);
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean topicReady;
+    private volatile boolean stalled;
+    private volatile long closeDeadline;
+    private volatile boolean closing;
 
-    KafkaEventPublisher(String bootstrapServers, String topic) {
+    KafkaEventPublisher(String bootstrapServers, String topic, WhenFull whenFull) {
         this.topic = topic;
         this.bootstrapServers = bootstrapServers;
+        this.whenFull = whenFull;
         this.producer = new KafkaProducer<>(producerProperties(bootstrapServers), new StringSerializer(),
                 new StringSerializer());
-        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_CAPACITY),
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 runnable -> {
                     var thread = new Thread(runnable, "kafka-events-" + topic);
                     thread.setDaemon(true);
                     return thread;
-                },
-                (runnable, executor) -> {
-                    if (runnable instanceof Send send) {
-                        send.done.complete(null);
-                    }
-                    dropped("the send queue is full (" + QUEUE_CAPACITY + " events) or closed");
                 });
         LOG.info("publishing events to Kafka topic {} at {}", topic, bootstrapServers);
     }
@@ -69,7 +84,7 @@ final class KafkaEventPublisher implements EventPublisher {
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(MAX_BLOCK.toMillis()));
-        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(4L * 1024 * 1024));
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(BUFFER_MEMORY));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
@@ -81,8 +96,8 @@ final class KafkaEventPublisher implements EventPublisher {
     }
 
     @Override
-    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler, String uploader) {
-        return publish(jobId, EventMessages.jobCreated(jobId, filename, handler, uploader));
+    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler) {
+        return publish(jobId, EventMessages.jobCreated(jobId, filename, handler));
     }
 
     @Override
@@ -113,14 +128,47 @@ final class KafkaEventPublisher implements EventPublisher {
             done.complete(null);
             return done;
         }
+        if (!takeRoom()) {
+            dropped("the send queue is full (" + QUEUE_CAPACITY + " events)");
+            done.complete(null);
+            return done;
+        }
         if (failing.get()) {
             done.complete(null);
         }
-        sender.execute(new Send(jobId, json, done));
+        try {
+            sender.execute(new Send(jobId, json, done));
+        } catch (RejectedExecutionException closed) {
+            room.release();
+            LOG.debug("event for job {} after close dropped: {}", jobId, json);
+            done.complete(null);
+        }
         return done;
     }
 
-    /** One queued event; the queue's rejection handler completes {@code done} of an event it drops. */
+    /** A place in the queue: at once, or (waiting for room) while the broker keeps taking events. */
+    private boolean takeRoom() {
+        if (room.tryAcquire()) {
+            return true;
+        }
+        if (whenFull == WhenFull.DROP || stalled) {
+            return false;
+        }
+        try {
+            if (room.tryAcquire(MAX_STALL.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        stalled = true;
+        LOG.warn("Kafka topic {} at {} took no event for {}; no longer waiting for it, events are dropped while the"
+                + " queue is full", topic, bootstrapServers, MAX_STALL);
+        return false;
+    }
+
+    /** One queued event; it frees its place in the queue once the producer has it (or it was dropped). */
     private final class Send implements Runnable {
         final String jobId;
         final String json;
@@ -134,14 +182,18 @@ final class KafkaEventPublisher implements EventPublisher {
 
         @Override
         public void run() {
-            send(jobId, json, done);
+            try {
+                send(jobId, json, done);
+            } finally {
+                room.release();
+            }
         }
     }
 
     /**
      * Runs on the sender thread. Until the producer has metadata for the topic (the broker is away, or the topic is
      * still being created on first use) the event waits, and the events queued behind it wait too, instead of being
-     * lost; they are dropped only when the queue overflows or the publisher closes.
+     * lost; after {@link #close} they wait until its deadline.
      */
     private void send(String jobId, String json, CompletableFuture<Void> done) {
         while (!topicReady) {
@@ -149,7 +201,7 @@ final class KafkaEventPublisher implements EventPublisher {
                 producer.partitionsFor(topic);
                 topicReady = true;
             } catch (TimeoutException unavailable) {
-                if (sender.isShutdown()) {
+                if (closing && System.nanoTime() - closeDeadline >= 0) {
                     dropped(unavailable.toString());
                     done.complete(null);
                     return;
@@ -162,8 +214,18 @@ final class KafkaEventPublisher implements EventPublisher {
                 return;
             }
         }
+        int bytes = Math.min(json.length() * 3 + RECORD_OVERHEAD, IN_FLIGHT_BYTES);
+        try {
+            inFlight.acquire(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dropped("interrupted");
+            done.complete(null);
+            return;
+        }
         try {
             producer.send(new ProducerRecord<>(topic, jobId, json), (metadata, exception) -> {
+                inFlight.release(bytes);
                 if (exception == null) {
                     delivered();
                 } else {
@@ -173,6 +235,7 @@ final class KafkaEventPublisher implements EventPublisher {
                 done.complete(null);
             });
         } catch (RuntimeException e) {
+            inFlight.release(bytes);
             topicReady = false;
             dropped(e.toString());
             done.complete(null);
@@ -187,6 +250,7 @@ final class KafkaEventPublisher implements EventPublisher {
     }
 
     private void delivered() {
+        stalled = false;
         if (failing.compareAndSet(true, false)) {
             LOG.info("publishing to Kafka topic {} at {} again; {} events were dropped meanwhile", topic,
                     bootstrapServers, dropped.getAndSet(0));
@@ -206,6 +270,8 @@ final class KafkaEventPublisher implements EventPublisher {
     @Override
     public void close() {
         long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+        closeDeadline = deadline;
+        closing = true;
         sender.shutdown();
         try {
             if (!sender.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

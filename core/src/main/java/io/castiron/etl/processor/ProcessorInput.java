@@ -5,6 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.castiron.etl.toml.TomlValues;
+
 /**
  * What a {@link FileProcessor} gets.
  *
@@ -23,9 +25,15 @@ public record ProcessorInput(Path file, String fileId, String originalName, Map<
         kwargs = Map.copyOf(kwargs);
     }
 
-    /** The kwarg as text, or {@code fallback} when it is not set. */
+    /**
+     * The kwarg as text, or {@code fallback} when it is not set. A TOML date, time, inf or nan (a
+     * {@link TomlValues} tagged object in {@link #kwargs}) gives its ISO-8601 text or {@code inf}/{@code nan}.
+     */
     public String kwarg(String name, String fallback) {
         JsonNode value = kwargs.get(name);
-        return value == null || value.isNull() ? fallback : value.asText();
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        return TomlValues.tagged(value).map(Map.Entry::getValue).orElseGet(value::asText);
     }
 }

@@ -9,7 +9,8 @@ import java.util.TreeMap;
 import io.castiron.etl.status.FileStatus;
 
 /**
- * The user-metadata keys the product puts on a staged object, as the original did, and the encoding of their
+ * The user-metadata keys the product puts on a staged object, as the original did (besides them the object keeps
+ * every key its uploader set), and the encoding of their
  * values: S3 metadata travels in HTTP headers, so a value that is not printable ASCII (a file name like
  * {@code données.csv}) is written as an RFC 2047 encoded word ({@code =?UTF-8?B?...?=}), as S3 itself does.
  */
@@ -23,13 +24,14 @@ public final class ObjectMetadata {
      */
     public static final String PIPELINE = "castironPipeline";
 
+    private static final String USER_METADATA_HEADER = "X-Amz-Meta-";
     private static final String ENCODED_PREFIX = "=?UTF-8?B?";
     private static final String ENCODED_SUFFIX = "?=";
 
     private ObjectMetadata() {
     }
 
-    /** The metadata of a staged file. */
+    /** The metadata the product sets on a staged file. */
     public static Map<String, String> of(String id, String originalFilename, FileStatus status) {
         var metadata = new LinkedHashMap<String, String>();
         metadata.put(ID, id);
@@ -45,12 +47,40 @@ public final class ObjectMetadata {
         return copy;
     }
 
-    /** A copy of {@code metadata} with {@link #STATUS} set to {@code status}. */
-    public static Map<String, String> withStatus(Map<String, String> metadata, FileStatus status) {
-        var copy = new LinkedHashMap<>(metadata);
-        copy.keySet().removeIf(STATUS::equalsIgnoreCase);
-        copy.put(STATUS, status.value());
-        return copy;
+    /** The key that a move to the file's next stage sets: {@link #STATUS}. */
+    public static Map<String, String> status(FileStatus status) {
+        return Map.of(STATUS, status.value());
+    }
+
+    /** The key under which S3 returns the uploader's {@code Owner_dn} metadata, which fills the row's user_dn. */
+    public static final String OWNER_DN = "owner_dn";
+
+    /** User metadata as a stat's headers name it (see {@link #headerName}), for a file that is not in a store. */
+    public static Map<String, String> asHeaders(Map<String, String> metadata) {
+        var headers = new LinkedHashMap<String, String>();
+        metadata.forEach((key, value) -> headers.put(headerName(key), encodeValue(value)));
+        return headers;
+    }
+
+    /**
+     * The header of a user-metadata key as MinIO, the original's server, names it in a stat:
+     * {@code X-Amz-Meta-Originalfilename}, {@code X-Amz-Meta-Owner_dn} (the first letter and each letter after a
+     * '-' upper-cased, the rest lower-cased), whatever case the key was set or another server returns it in.
+     */
+    static String headerName(String key) {
+        var name = new StringBuilder(USER_METADATA_HEADER);
+        boolean upper = true;
+        for (char c : key.toCharArray()) {
+            name.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            upper = c == '-';
+        }
+        return name.toString();
+    }
+
+    /** The user-metadata key of a header, or null when it is not an {@code X-Amz-Meta-*} header. */
+    static String userKey(String header) {
+        return header.regionMatches(true, 0, USER_METADATA_HEADER, 0, USER_METADATA_HEADER.length())
+                ? header.substring(USER_METADATA_HEADER.length()) : null;
     }
 
     static Map<String, String> encode(Map<String, String> metadata) {

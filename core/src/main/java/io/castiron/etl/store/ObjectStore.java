@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,9 +59,16 @@ public final class ObjectStore {
     private static final Set<String> ABSENT = Set.of("NoSuchKey", "NoSuchObject");
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     private static final Duration MINIO_DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    private static final String CONTENT_TYPE = "Content-Type";
+    /** The headers, besides the content type, that S3 stores with an object and a replacing copy must restate. */
+    private static final List<String> STORED_HEADERS = List.of("Content-Encoding", "Content-Disposition",
+            "Content-Language", "Cache-Control", "Expires");
 
     private final MinioClient client;
     private final CopyClient copier;
+    /** Test hook for fault tests: runs between a move's copy and its delete, with the target key. */
+    private volatile Consumer<String> beforeDeleteOfMove = to -> {
+    };
 
     private ObjectStore(MinioClient client, CopyClient copier) {
         this.client = client;
@@ -242,9 +250,15 @@ public final class ObjectStore {
     }
 
     private static ObjectInfo info(String key, StatObjectResponse s) {
+        var headers = new LinkedHashMap<String, String>();
+        for (String name : s.headers().names()) {
+            String userKey = ObjectMetadata.userKey(name);
+            headers.put(userKey == null ? name : ObjectMetadata.headerName(userKey),
+                    String.join(",", s.headers().values(name)));
+        }
         return new ObjectInfo(key, s.size(), unquote(s.etag()), s.contentType(),
                 s.lastModified() == null ? null : s.lastModified().toInstant(),
-                ObjectMetadata.decode(s.userMetadata()));
+                ObjectMetadata.decode(s.userMetadata()), headers);
     }
 
     public boolean exists(String bucket, String key) {
@@ -252,65 +266,90 @@ public final class ObjectStore {
     }
 
     /**
-     * Moves {@code from} to {@code to} (copy, then delete) giving the target {@code userMetadata}, or the
-     * source's metadata when {@code userMetadata} is null; the content type is kept. Idempotent, so a retried
-     * step resumes: when the source is gone and the target exists the move already happened and this returns
-     * false; when both are gone it fails naming both keys. Returns true when it moved the object now. Looks the
-     * source up first (its size, and its content type, which a copy that replaces metadata must restate).
+     * Moves {@code from} to {@code to} (copy, then delete). The target keeps all the source's metadata, the user's
+     * {@code X-Amz-Meta-*} keys and the content headers it was uploaded with, with {@code metadataUpdates} set over
+     * them (keys compared without case); empty updates copy the metadata as it is. Idempotent, so a retried step
+     * resumes: when the source is gone and the target exists the move already happened and this returns false;
+     * when both are gone it fails naming both keys. Returns true when it moved the object now. Looks the source up
+     * first (its size, and the metadata that a copy which changes any of it must restate).
      */
-    public boolean move(String bucket, String from, String to, Map<String, String> userMetadata) {
+    public boolean move(String bucket, String from, String to, Map<String, String> metadataUpdates) {
         Optional<ObjectInfo> source = stat(bucket, from);
         if (source.isEmpty()) {
             return alreadyMoved(bucket, from, to);
         }
-        return move(bucket, source.get(), to, userMetadata);
+        return move(bucket, source.get(), to, metadataUpdates);
     }
 
     /**
      * {@link #move(String, String, String, Map)} of an object the caller has just looked up ({@link #stat}, or the
      * GET of {@link #downloadIfPresent}), saving that request: a copy and a delete. Just as idempotent.
      */
-    public boolean move(String bucket, ObjectInfo source, String to, Map<String, String> userMetadata) {
-        String contentType = source.contentType() == null ? DEFAULT_CONTENT_TYPE : source.contentType();
-        return copyThenDelete(bucket, source.key(), to, userMetadata, contentType,
-                source.size() > CopyClient.MAX_SINGLE_COPY);
+    public boolean move(String bucket, ObjectInfo source, String to, Map<String, String> metadataUpdates) {
+        if (!copy(bucket, source, to, metadataUpdates)) {
+            return alreadyMoved(bucket, source.key(), to);
+        }
+        if (!source.key().equals(to)) {
+            beforeDeleteOfMove.accept(to);
+            delete(bucket, source.key());
+        }
+        LOG.debug("moved s3://{}/{} to {}", bucket, source.key(), to);
+        return true;
     }
 
-    /** @param large over 5 GiB: the SDK's copy, which looks the source up again and copies it in parts */
-    private boolean copyThenDelete(String bucket, String from, String to, Map<String, String> userMetadata,
-            String contentType, boolean large) {
-        var copy = copyArgs(bucket, from, to, userMetadata, contentType);
+    /** For fault tests: {@code fault} runs between the copy and the delete of every move (it may throw). */
+    public void setBeforeDeleteOfMove(Consumer<String> fault) {
+        beforeDeleteOfMove = fault;
+    }
+
+    /**
+     * The first half of a move: copies {@code source} to {@code to} with its metadata and {@code metadataUpdates}
+     * over it (see {@link #move(String, String, String, Map)}); false when the source is gone.
+     */
+    private boolean copy(String bucket, ObjectInfo source, String to, Map<String, String> metadataUpdates) {
+        String from = source.key();
+        var copy = copyArgs(bucket, source, to, metadataUpdates);
         try {
-            if (large) {
+            // over 5 GiB: the SDK's copy, which looks the source up again and copies it in parts
+            if (source.size() > CopyClient.MAX_SINGLE_COPY) {
                 client.copyObject(copy);
             } else {
                 copier.copy(copy);
             }
         } catch (ErrorResponseException e) {
             if (ABSENT.contains(e.errorResponse().code())) {
-                return alreadyMoved(bucket, from, to);
+                return false;
             }
             throw failure("copy", bucket, from + " to " + to, e);
         } catch (Exception e) {
             throw failure("copy", bucket, from + " to " + to, e);
         }
-        if (!from.equals(to)) {
-            delete(bucket, from);
-        }
-        LOG.debug("moved s3://{}/{} to {}", bucket, from, to);
         return true;
     }
 
-    private static CopyObjectArgs copyArgs(String bucket, String from, String to, Map<String, String> userMetadata,
-            String contentType) {
+    /**
+     * Without updates the copy keeps the metadata as it is (directive COPY). With updates it must replace all of
+     * it (S3 cannot change one key), so it re-sends the source's user metadata and stored content headers with the
+     * updates over them: the uploader's metadata survives every move.
+     */
+    private static CopyObjectArgs copyArgs(String bucket, ObjectInfo source, String to,
+            Map<String, String> metadataUpdates) {
         var copy = CopyObjectArgs.builder()
                 .bucket(bucket)
                 .object(to)
-                .source(CopySource.builder().bucket(bucket).object(from).build());
-        if (userMetadata != null) {
+                .source(CopySource.builder().bucket(bucket).object(source.key()).build());
+        if (metadataUpdates != null && !metadataUpdates.isEmpty()) {
+            var metadata = new LinkedHashMap<>(source.userMetadata());
+            metadata.keySet().removeIf(key -> metadataUpdates.keySet().stream().anyMatch(key::equalsIgnoreCase));
+            metadata.putAll(metadataUpdates);
+            var headers = new LinkedHashMap<String, String>();
+            headers.put(CONTENT_TYPE, source.contentType() == null ? DEFAULT_CONTENT_TYPE : source.contentType());
+            for (String name : STORED_HEADERS) {
+                source.header(name).ifPresent(value -> headers.put(name, value));
+            }
             copy.metadataDirective(Directive.REPLACE)
-                    .userMetadata(ObjectMetadata.encode(userMetadata))
-                    .headers(Map.of("Content-Type", contentType));
+                    .userMetadata(ObjectMetadata.encode(metadata))
+                    .headers(headers);
         }
         return copy.build();
     }

@@ -150,7 +150,10 @@ final class PipelineTomlDecoder {
         return kwargs;
     }
 
-    /** A TOML value as JSON; dates and times become their ISO text, as the original passed them on. */
+    /**
+     * A TOML value as JSON; dates, times, inf and nan, which JSON has not, become {@link TomlValues}' tagged objects,
+     * so that Python gets them as the original's TOML reader gave them.
+     */
     private JsonNode json(Object value, TomlSection table, String key) {
         if (value instanceof String s) {
             return JSON.textNode(s);
@@ -160,12 +163,9 @@ final class PipelineTomlDecoder {
             // the node type Jackson gives the same number read from JSON, so trees compare equal
             return n == n.intValue() ? JSON.numberNode(n.intValue()) : JSON.numberNode(n);
         } else if (value instanceof Double d) {
-            if (!Double.isFinite(d)) {
-                throw table.error(key, "nan and inf cannot be passed on as JSON; use a string");
-            }
-            return JSON.numberNode(d);
+            return Double.isFinite(d) ? JSON.numberNode(d) : TomlValues.of(d);
         } else if (value instanceof TemporalAccessor time) {
-            return JSON.textNode(time.toString());
+            return TomlValues.of(time);
         } else if (value instanceof TomlArray array) {
             ArrayNode node = JSON.arrayNode();
             for (int i = 0; i < array.size(); i++) {

@@ -85,6 +85,10 @@ final class TomlText {
             }
             return out.append(']').toString();
         }
+        var tagged = TomlValues.toml(node, field);
+        if (tagged.isPresent()) {
+            return tagged.get();
+        }
         if (node.isObject()) {
             if (node.isEmpty()) {
                 return "{}";

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,7 +48,7 @@ class EventPublisherTest {
         String jobId = UUID.randomUUID().toString();
         assertThat(settings(null).kafkaTopic()).isEqualTo("pizza-tracker");
         try (var publisher = EventPublisher.create(settings(null))) {
-            publisher.jobCreated(jobId, "people.csv", "demo", "alice");
+            publisher.jobCreated(jobId, jobId + "-people.csv", "example_config.toml");
             publisher.status(jobId, JobStatus.PROCESSING);
             publisher.task(jobId, "loading rows");
             publisher.progress(jobId, 0.4);
@@ -57,7 +58,8 @@ class EventPublisherTest {
 
         assertThat(awaitValues("pizza-tracker", jobId, 6)).containsExactly(
                 "{\"type\":\"job_created\",\"job_id\":\"" + jobId
-                        + "\",\"filename\":\"people.csv\",\"handler\":\"demo\",\"uploader\":\"alice\"}",
+                        + "\",\"filename\":\"" + jobId
+                        + "-people.csv\",\"handler\":\"example_config.toml\",\"uploader\":\"castiron\"}",
                 "{\"type\":\"job_update\",\"job_id\":\"" + jobId + "\",\"status\":\"processing\"}",
                 "{\"type\":\"job_update\",\"job_id\":\"" + jobId + "\",\"task\":\"loading rows\"}",
                 "{\"type\":\"job_update\",\"job_id\":\"" + jobId + "\",\"progress\":0.4}",
@@ -70,10 +72,41 @@ class EventPublisherTest {
         String topic = uniqueTopic();
         String jobId = UUID.randomUUID().toString();
         try (var publisher = EventPublisher.create(settings(topic))) {
-            publisher.jobCreated(jobId, "first.csv", "demo", null);
+            publisher.jobCreated(jobId, "first.csv", "demo");
             publisher.status(jobId, JobStatus.SUCCESS);
         }
         assertThat(awaitValues(topic, jobId, 2)).hasSize(2).first().asString().contains("\"type\":\"job_created\"");
+    }
+
+    @Test
+    void eventsPublishedJustBeforeCloseReachABrokerThatComesUpOnlyWhileThePublisherCloses() {
+        String topic = uniqueTopic();
+        String jobId = UUID.randomUUID().toString();
+        kafka.stop();
+        CompletableFuture<Void> restarted;
+        try (var publisher = EventPublisher.create(settings(topic), EventPublisher.WhenFull.WAIT)) {
+            publisher.jobCreated(jobId, jobId + "-late.csv", "demo");
+            publisher.status(jobId, JobStatus.SUCCESS);
+            // the broker answers only after the publisher's first metadata wait (1 s) has timed out
+            restarted = CompletableFuture.runAsync(kafka::start);
+        }
+        restarted.join();
+        assertThat(awaitValues(topic, jobId, 2)).hasSize(2).first().asString().contains("\"type\":\"job_created\"");
+    }
+
+    @Test
+    void aWaitingPublisherDeliversEveryEventOfABurstFarLargerThanItsQueue() {
+        String topic = uniqueTopic();
+        String jobId = UUID.randomUUID().toString();
+        int events = 4 * KafkaEventPublisher.QUEUE_CAPACITY;
+        try (var publisher = EventPublisher.create(settings(topic), EventPublisher.WhenFull.WAIT)) {
+            for (int i = 0; i < events; i++) {
+                publisher.committed(jobId, i);
+            }
+        }
+        List<String> values = awaitValues(topic, jobId, events);
+        assertThat(values).hasSize(events);
+        assertThat(values.get(events - 1)).endsWith("\"committed\":" + (events - 1) + "}");
     }
 
     @Test
@@ -81,7 +114,7 @@ class EventPublisherTest {
         String topic = uniqueTopic();
         String jobId = UUID.randomUUID().toString();
         try (var publisher = EventPublisher.create(settings(topic))) {
-            publisher.jobCreated(jobId, "told.csv", "demo", null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            publisher.jobCreated(jobId, "told.csv", "demo").toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertThat(kafka.readAll(topic)).extracting(ConsumerRecord::key).containsExactly(jobId);
         }
     }
@@ -97,7 +130,7 @@ class EventPublisherTest {
         var settings = Settings.from(Map.of());
         assertThat(settings.kafkaEnabled()).isFalse();
         try (var publisher = EventPublisher.create(settings)) {
-            publisher.jobCreated("j", "f.csv", "demo", null);
+            publisher.jobCreated("j", "f.csv", "demo");
             publisher.status("j", JobStatus.FAILURE);
             assertThat(publisher).isSameAs(EventPublisher.disabled());
         }

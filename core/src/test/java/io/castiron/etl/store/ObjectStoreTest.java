@@ -3,6 +3,7 @@ package io.castiron.etl.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.testkit.S3TestServer;
 import io.castiron.etl.testkit.TestServers;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
 
 @ExtendWith(TestServers.class)
 class ObjectStoreTest {
@@ -62,6 +65,41 @@ class ObjectStoreTest {
         assertThat(info.contentType()).isEqualTo("text/csv");
         assertThat(info.size()).isEqualTo(9);
         assertThat(store.readText(bucket, target)).isEqualTo("name\nada\n");
+    }
+
+    @Test
+    void theUploadersMetadataAndContentHeadersSurviveEveryMove() throws Exception {
+        var uploader = MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey())
+                .build();
+        byte[] content = "id\n1\n".getBytes(StandardCharsets.UTF_8);
+        uploader.putObject(PutObjectArgs.builder().bucket(bucket).object("meta/01_inbox/mine.csv")
+                .stream(new ByteArrayInputStream(content), content.length, -1)
+                .contentType("text/csv")
+                .headers(Map.of("Content-Disposition", "attachment; filename=\"mine.csv\"",
+                        "Cache-Control", "no-cache", "Content-Language", "fr"))
+                .userMetadata(Map.of("Owner_dn", "CN=Ada Lovelace,O=Example", "Project", "demo"))
+                .build());
+
+        store.move(bucket, "meta/01_inbox/mine.csv", "meta/02_processing/9-mine.csv",
+                ObjectMetadata.of("9", "mine.csv", FileStatus.QUEUED));
+        store.move(bucket, "meta/02_processing/9-mine.csv", "meta/03_archive/9-mine.csv",
+                ObjectMetadata.status(FileStatus.COMPLETE));
+
+        var archived = store.stat(bucket, "meta/03_archive/9-mine.csv").orElseThrow();
+        assertThat(archived.userMetadata())
+                .containsEntry(ObjectMetadata.OWNER_DN, "CN=Ada Lovelace,O=Example")
+                .containsEntry("project", "demo")
+                .containsEntry(ObjectMetadata.ID, "9")
+                .containsEntry(ObjectMetadata.ORIGINAL_FILENAME, "mine.csv")
+                .containsEntry(ObjectMetadata.STATUS, "Complete");
+        assertThat(archived.headers())
+                .containsEntry("X-Amz-Meta-Owner_dn", "CN=Ada Lovelace,O=Example")
+                .containsEntry("X-Amz-Meta-Project", "demo")
+                .containsEntry("X-Amz-Meta-Status", "Complete")
+                .containsEntry("Content-Type", "text/csv")
+                .containsEntry("Content-Disposition", "attachment; filename=\"mine.csv\"")
+                .containsEntry("Cache-Control", "no-cache")
+                .containsEntry("Content-Language", "fr");
     }
 
     @Test

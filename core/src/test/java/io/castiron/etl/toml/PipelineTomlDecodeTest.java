@@ -120,7 +120,7 @@ class PipelineTomlDecodeTest {
     }
 
     @Test
-    void staticKwargsKeepTheirTomlTypesAsJsonAndDatesBecomeText() throws Exception {
+    void staticKwargsKeepTheirTomlTypesAsJsonAndDatesAreTagged() throws Exception {
         var kwargs = PipelineToml.decode(fixture("full-featured.toml"), "a.toml").spec().getProcessor().getPython()
                 .getStaticKwargs();
 
@@ -128,7 +128,21 @@ class PipelineTomlDecodeTest {
         assertThat(asJson).isEqualTo(MAPPER.readTree("""
                 {"table_name": "readings", "batch_size": 500, "big_number": 9000000000, "threshold": 0.75,
                  "dry_run": false, "columns": ["ts", "sensor", "value"], "bounds": {"low": -40, "high": 85.5},
-                 "since": "2024-03-01", "cutoff": "2024-03-01T06:00Z", "odd key.with dots": "kept"}
+                 "since": {"$date": "2024-03-01"}, "cutoff": {"$datetime": "2024-03-01T06:00:00Z"},
+                 "odd key.with dots": "kept"}
+                """));
+    }
+
+    @Test
+    void tomlDatesTimesInfAndNanBecomeTaggedValuesThatKeepTheirKind() throws Exception {
+        var kwargs = PipelineToml.decode(fixture("typed-kwargs.toml"), "typed-kwargs.toml").spec().getProcessor()
+                .getPython().getStaticKwargs();
+
+        assertThat((JsonNode) MAPPER.valueToTree(kwargs)).isEqualTo(MAPPER.readTree("""
+                {"offset": {"$datetime": "1979-05-27T00:32:00.999999-07:00"},
+                 "local": {"$datetime": "1979-05-27T07:32:00"}, "day": {"$date": "1979-05-27"},
+                 "at": {"$time": "07:32:00"}, "ceiling": {"$float": "inf"}, "floor": {"$float": "-inf"},
+                 "unknown": {"$float": "nan"}, "in_a_list": [{"$date": "1979-05-27"}, {"$float": "inf"}]}
                 """));
     }
 

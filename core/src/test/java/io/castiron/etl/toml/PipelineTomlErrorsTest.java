@@ -294,14 +294,6 @@ class PipelineTomlErrorsTest {
     }
 
     @Test
-    void staticKwargsThatJsonCannotHoldNameTheKey() {
-        var edited = replaceLine(FULL, "threshold =", "threshold = nan");
-
-        assertError(decodeFails(edited.text()), edited.line(), "castiron.etl.python.static_kwargs.threshold",
-                "nan and inf cannot be passed on as JSON");
-    }
-
-    @Test
     void lineOfAKeyCountsFromOneIncludingCommentsAndBlankLines() {
         String text = "# header comment\n\n" + SMALL.replace("inbox_dir = \"in\"", "inbox_dir = 3");
 

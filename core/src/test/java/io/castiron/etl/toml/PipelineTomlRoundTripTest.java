@@ -128,6 +128,27 @@ class PipelineTomlRoundTripTest {
     }
 
     @Test
+    void tomlDatesTimesInfAndNanSurviveDecodeThenEncodeAsTomlValues() throws Exception {
+        var spec = PipelineToml.decode(PipelineTomlDecodeTest.fixture("typed-kwargs.toml"), "typed-kwargs.toml")
+                .spec();
+
+        assertThat(PipelineToml.encode(spec, null)).contains("offset = 1979-05-27T00:32:00.999999-07:00",
+                "local = 1979-05-27T07:32:00", "day = 1979-05-27", "at = 07:32:00", "ceiling = inf",
+                "floor = -inf", "unknown = nan", "in_a_list = [1979-05-27, inf]");
+        assertThat(json(roundTrip(spec, null))).isEqualTo(json(spec));
+    }
+
+    @Test
+    void aTaggedValueWhoseTextIsNotItsKindIsRefusedNamingTheField() {
+        var spec = javaSpec();
+        spec.getProcessor().getJava().setStaticKwargs(Map.of("day",
+                JsonNodeFactory.instance.objectNode().put(TomlValues.DATE, "27 May 1979")));
+
+        assertThatThrownBy(() -> PipelineToml.encode(spec, null)).hasMessageContaining(
+                "spec.processor.java.staticKwargs.day is {\"$date\": \"27 May 1979\"}, which is not an ISO-8601 date");
+    }
+
+    @Test
     void encodedTomlReadsLikeTheOriginalFormat() {
         var original = PipelineToml.decode(PipelineTomlDecodeTest.fixture("full-featured.toml"), "a.toml");
 

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -15,21 +16,25 @@ import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.events.JobStatus;
 
 /**
- * Creates the real publisher on its own thread when the first event comes (a run's Processing status, once S3 and
- * PostgreSQL have answered), so that the Kafka client's start-up (a few tenths of a second of CPU on two threads)
- * overlaps the download and the processor instead of competing with the runner's first requests for the pod's
- * cores. Calls are queued in order and handed over once it exists; like every publisher, it never blocks the
- * caller. A run with no event (a retried Job whose file is already done) never starts it.
+ * Creates the real publisher on its own thread when the run {@link #start}s (once S3 and PostgreSQL have answered),
+ * so that the Kafka client's start-up (a few tenths of a second of CPU on two threads) overlaps the download and the
+ * processor instead of competing with the runner's first requests for the pod's cores. Calls are queued in order
+ * and handed over once it exists. The queue is bounded: a caller that finds it full waits (the progress reader, and
+ * through the pipe the processor's writes, slow down to what the broker takes) instead of an event being dropped.
+ * A run with no event (a retried Job whose file is already done) never starts it.
  */
 final class BackgroundEventPublisher implements EventPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundEventPublisher.class);
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
+    /** Calls waiting for the publisher's thread; the real publisher holds its own bounded queue after them. */
+    static final int QUEUE_CAPACITY = 1_000;
 
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         var t = new Thread(r, "events-start");
         t.setDaemon(true);
         return t;
     });
+    private final Semaphore room = new Semaphore(QUEUE_CAPACITY);
     private final Supplier<EventPublisher> factory;
     private boolean started;
     private EventPublisher delegate;
@@ -38,12 +43,9 @@ final class BackgroundEventPublisher implements EventPublisher {
         this.factory = factory;
     }
 
-    /** Hands {@code call} to the publisher's thread; false when the publisher is closed and drops it. */
-    private synchronized boolean later(Consumer<EventPublisher> call) {
-        if (thread.isShutdown()) {
-            return false;
-        }
-        if (!started) {
+    /** Starts making the real publisher, unless it is started already. */
+    synchronized void start() {
+        if (!started && !thread.isShutdown()) {
             started = true;
             thread.execute(() -> {
                 try {
@@ -54,14 +56,40 @@ final class BackgroundEventPublisher implements EventPublisher {
                 }
             });
         }
-        thread.execute(() -> call.accept(delegate));
-        return true;
+    }
+
+    /**
+     * Hands {@code call} to the publisher's thread, waiting while {@link #QUEUE_CAPACITY} calls are ahead of it;
+     * false when the publisher is closed (or the caller interrupted) and the call is dropped.
+     */
+    private boolean later(Consumer<EventPublisher> call) {
+        try {
+            room.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        synchronized (this) {
+            if (thread.isShutdown()) {
+                room.release();
+                return false;
+            }
+            start();
+            thread.execute(() -> {
+                try {
+                    call.accept(delegate);
+                } finally {
+                    room.release();
+                }
+            });
+            return true;
+        }
     }
 
     @Override
-    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler, String uploader) {
+    public CompletionStage<Void> jobCreated(String jobId, String filename, String handler) {
         var handed = new CompletableFuture<Void>();
-        boolean queued = later(p -> p.jobCreated(jobId, filename, handler, uploader)
+        boolean queued = later(p -> p.jobCreated(jobId, filename, handler)
                 .whenComplete((ok, e) -> handed.complete(null)));
         if (!queued) {
             handed.complete(null);
@@ -94,7 +122,7 @@ final class BackgroundEventPublisher implements EventPublisher {
     public void close() {
         synchronized (this) {
             if (started) {
-                later(EventPublisher::close);
+                thread.execute(() -> delegate.close());
             }
             thread.shutdown();
         }

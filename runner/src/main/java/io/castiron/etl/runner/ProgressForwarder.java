@@ -8,8 +8,9 @@ import io.castiron.etl.processor.Progress;
 import io.castiron.etl.runner.progress.ThrottledProgress;
 
 /**
- * Where a file's progress goes: every update to Kafka, in order (the publisher never blocks), and the latest
- * state, throttled, to the PostgreSQL row and the EtlFile status.
+ * Where a file's progress goes: every update to Kafka, in order (when the broker is behind, the call waits, and so
+ * do the processor's writes to the pipe), and the latest state, throttled, to the PostgreSQL row and the EtlFile
+ * status.
  */
 final class ProgressForwarder implements Progress {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressForwarder.class);

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     static final int MAX_ERROR_CHARS = 2000;
+    private static final String EARLIER_FAILURE = "the processor failed in an earlier attempt";
 
     /**
      * @param retry          retries of each S3 / PostgreSQL step
@@ -56,11 +58,18 @@ public final class Runner {
      * @param statusInterval at most one progress write per interval to the row and the EtlFile
      * @param kubernetes     makes the client that patches the EtlFile status, on the first progress to patch (its
      *                       start-up, most of a second of class loading, is no part of every run); null to not patch
+     * @param objectStores   makes the run's object store from its settings (tests give one with a fault injected)
      */
     public record Options(Retry retry, PythonSettings python, Path tempRoot, Duration statusInterval,
-            Supplier<KubernetesClient> kubernetes) {
+            Supplier<KubernetesClient> kubernetes, Function<Settings, ObjectStore> objectStores) {
 
         public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofMillis(250);
+
+        /** Options whose object store is the settings' S3 endpoint. */
+        public Options(Retry retry, PythonSettings python, Path tempRoot, Duration statusInterval,
+                Supplier<KubernetesClient> kubernetes) {
+            this(retry, python, tempRoot, statusInterval, kubernetes, ObjectStore::from);
+        }
 
         /** The options of a runner in a Job: {@code TMPDIR}, {@code ETL_PYTHON(PATH)}, in-cluster client. */
         public static Options fromEnvironment(Map<String, String> environment) {
@@ -99,9 +108,11 @@ public final class Runner {
             return RunnerExitCodes.BAD_CONTRACT;
         }
         Settings settings = Settings.from(environment);
-        try (EventPublisher events = new BackgroundEventPublisher(() -> EventPublisher.create(settings))) {
-            return new FileRun(contract, id, environment, ObjectStore.from(settings), StatusStore.from(settings),
-                    events).run();
+        try (var events = new BackgroundEventPublisher(
+                () -> EventPublisher.create(settings, EventPublisher.WhenFull.WAIT))) {
+            return new FileRun(contract, id, environment, options.objectStores().apply(settings),
+                    StatusStore.from(settings),
+                    events, settings.kafkaProcessingStatus()).run();
         } catch (InfrastructureException e) {
             LOG.error("pipeline {} file {}: {}; s3://{}/{} is left for the Job's next attempt", contract.pipeline(),
                     contract.fileId(), e.getMessage(), contract.bucket(), contract.processingKey());
@@ -124,19 +135,21 @@ public final class Runner {
         private final Map<String, String> environment;
         private final ObjectStore store;
         private final StatusStore rows;
-        private final EventPublisher events;
+        private final BackgroundEventPublisher events;
         private final StageLayout layout;
         private final String bucket;
+        private final boolean announceProcessing;
         private final Retry retry = options.retry();
 
         FileRun(JobContract contract, UUID id, Map<String, String> environment, ObjectStore store, StatusStore rows,
-                EventPublisher events) {
+                BackgroundEventPublisher events, boolean announceProcessing) {
             this.contract = contract;
             this.id = id;
             this.environment = environment;
             this.store = store;
             this.rows = rows;
             this.events = events;
+            this.announceProcessing = announceProcessing;
             this.layout = contract.layout();
             this.bucket = contract.bucket();
         }
@@ -163,17 +176,26 @@ public final class Runner {
                     retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
                     return RunnerExitCodes.PROCESSED;
                 }
+                if (row.status() == FileStatus.PROCESSING) {
+                    Optional<Integer> finished = finishInterruptedMove();
+                    if (finished.isPresent()) {
+                        return finished.get();
+                    }
+                }
                 int attempt = row.attempts() + 1;
                 retry.run("mark file " + id + " Processing", () -> rows.markProcessing(id, attempt,
                         contract.etlFileName()));
-                events.status(contract.fileId(), JobStatus.PROCESSING);
+                events.start();
+                if (announceProcessing) {
+                    events.status(contract.fileId(), JobStatus.PROCESSING);
+                }
                 log("processing s3://{}/{} (attempt {})", bucket, key, attempt);
                 if (stopRequested.get()) {
                     log("stopped before the processor started; s3://{}/{} stays", bucket, key);
                     return RunnerExitCodes.TERMINATED;
                 }
                 ProcessorOutcome outcome = process(file, workDir, object.get());
-                return finish(outcome, object.get());
+                return finish(outcome, object.get(), attempt > 1);
             } catch (IOException e) {
                 throw new InfrastructureException("cannot prepare the local folder for file " + id + " in "
                         + options.tempRoot() + ": " + e.getMessage(), e);
@@ -201,7 +223,7 @@ public final class Runner {
                 }
             });
             var call = new ProcessorCall(file, contract.fileId(), contract.originalName(),
-                    processorMetadata(object), workDir, new ProgressForwarder(events, contract.fileId(), stored),
+                    processorMetadata(object), ProcessorCall.fileMetadata(object.headers()), workDir, new ProgressForwarder(events, contract.fileId(), stored),
                     environment);
             running = processor;
             try {
@@ -219,10 +241,10 @@ public final class Runner {
             }
         }
 
-        private int finish(ProcessorOutcome outcome, ObjectInfo object) {
+        private int finish(ProcessorOutcome outcome, ObjectInfo object, boolean retried) {
             String key = contract.processingKey();
             return switch (outcome.result()) {
-                case SUCCEEDED -> succeed(object);
+                case SUCCEEDED -> succeed(object, retried);
                 case FAILED -> fail(outcome, object);
                 case RETRY_LATER -> {
                     LOG.warn("pipeline {} file {}: temporary failure, s3://{}/{} stays in processing for the next"
@@ -236,13 +258,19 @@ public final class Runner {
             };
         }
 
-        private int succeed(ObjectInfo object) {
+        private int succeed(ObjectInfo object, boolean retried) {
             String key = contract.processingKey();
             Optional<String> archiveKey = layout.archiveKey(contract.fileId(), contract.originalName());
+            if (retried && contract.saveErrorLog()) {
+                // an earlier attempt may have written its error log and stopped before moving the file to error
+                String logKey = layout.errorLogKey(contract.fileId(), contract.originalName());
+                retry.run("delete the stale error log s3://" + bucket + "/" + logKey,
+                        () -> store.delete(bucket, logKey));
+            }
             if (archiveKey.isPresent()) {
-                var metadata = ObjectMetadata.withStatus(object.userMetadata(), FileStatus.COMPLETE);
                 retry.run("move s3://" + bucket + "/" + key + " to " + archiveKey.get(),
-                        () -> store.move(bucket, object, archiveKey.get(), metadata));
+                        () -> store.move(bucket, object, archiveKey.get(),
+                                ObjectMetadata.status(FileStatus.COMPLETE)));
                 retry.run("mark file " + id + " Complete",
                         () -> rows.finish(id, FileStatus.COMPLETE, archiveKey.get(), null));
                 log("processed; moved to s3://{}/{}", bucket, archiveKey.get());
@@ -269,15 +297,44 @@ public final class Runner {
                 retry.run("upload the error log s3://" + bucket + "/" + logKey,
                         () -> store.upload(bucket, logKey, text, "text/plain", metadata));
             }
-            var metadata = ObjectMetadata.withStatus(object.userMetadata(), FileStatus.FAILED);
             retry.run("move s3://" + bucket + "/" + key + " to " + errorKey,
-                    () -> store.move(bucket, object, errorKey, metadata));
+                    () -> store.move(bucket, object, errorKey, ObjectMetadata.status(FileStatus.FAILED)));
             String error = shorten(outcome.error());
             retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey, error));
             events.status(contract.fileId(), JobStatus.FAILURE);
             LOG.info("pipeline {} file {}: failed, moved to s3://{}/{}: {}", contract.pipeline(), id, bucket, errorKey,
                     error);
             return RunnerExitCodes.PROCESSOR_FAILED;
+        }
+
+        /**
+         * The file is still in processing, but an earlier attempt may have been stopped between the copy and the
+         * delete of its final move: a copy in archive (or in error, beside its error log) is that attempt's outcome,
+         * so the move is finished instead of processing the file again. Empty when there is no such copy. Costs two
+         * stats, on retried attempts only.
+         */
+        private Optional<Integer> finishInterruptedMove() {
+            String key = contract.processingKey();
+            Optional<String> archiveKey = layout.archiveKey(contract.fileId(), contract.originalName());
+            if (archiveKey.isPresent() && exists(archiveKey.get())) {
+                log("an earlier attempt had copied the file to s3://{}/{}; finishing its move", bucket,
+                        archiveKey.get());
+                retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
+                retry.run("mark file " + id + " Complete",
+                        () -> rows.finish(id, FileStatus.COMPLETE, archiveKey.get(), null));
+                events.status(contract.fileId(), JobStatus.SUCCESS);
+                return Optional.of(RunnerExitCodes.PROCESSED);
+            }
+            String errorKey = layout.errorKey(contract.fileId(), contract.originalName());
+            if (exists(errorKey)) {
+                log("an earlier attempt had copied the file to s3://{}/{}; finishing its move", bucket, errorKey);
+                retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
+                retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey,
+                        EARLIER_FAILURE));
+                events.status(contract.fileId(), JobStatus.FAILURE);
+                return Optional.of(RunnerExitCodes.PROCESSOR_FAILED);
+            }
+            return Optional.empty();
         }
 
         /** The processing object is gone: an earlier attempt finished (or the operator moved it). */
@@ -296,7 +353,7 @@ public final class Runner {
             if (exists(errorKey)) {
                 if (!row.status().isFinal()) {
                     retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey,
-                            "the processor failed in an earlier attempt"));
+                            EARLIER_FAILURE));
                     events.status(contract.fileId(), JobStatus.FAILURE);
                 }
                 log("already failed, in s3://{}/{}; nothing to do", bucket, errorKey);

@@ -80,8 +80,9 @@ final class TryCommand {
             Map<String, String> metadata = ObjectMetadata.of(fileId, name, FileStatus.PROCESSING);
             out.println("[try] " + processor.describe() + " on " + input + " (file id " + fileId + ")");
             long started = System.nanoTime();
-            ProcessorOutcome outcome = processor.run(new ProcessorCall(file, fileId, name, metadata, workDir,
-                    new PrintedProgress(out), environment));
+            ProcessorOutcome outcome = processor.run(new ProcessorCall(file, fileId, name, metadata,
+                    ProcessorCall.fileMetadata(ObjectMetadata.asHeaders(ObjectMetadata.of(fileId, name, FileStatus.QUEUED))),
+                    workDir, new PrintedProgress(out), environment));
             long millis = (System.nanoTime() - started) / 1_000_000;
             return report(outcome, millis, successfulDestination(config), out);
         } catch (IOException e) {

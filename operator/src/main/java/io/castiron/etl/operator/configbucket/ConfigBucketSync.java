@@ -50,6 +50,16 @@ public class ConfigBucketSync {
     @Inject
     ObjectStore store;
 
+    /**
+     * The {@code handler} of a pipeline's {@code job_created} messages: the leaf name of the TOML file it came from
+     * ({@code example_config.toml}), as the original sent; a pipeline made as a resource gives its name.
+     */
+    public static String handlerName(EtlPipeline pipeline) {
+        var annotations = pipeline.getMetadata().getAnnotations();
+        String key = annotations == null ? null : annotations.get(KEY_ANNOTATION);
+        return key == null ? pipeline.getMetadata().getName() : key.substring(key.lastIndexOf('/') + 1);
+    }
+
     @Inject
     KubernetesClient client;
 

@@ -17,6 +17,7 @@ import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.operator.Times;
+import io.castiron.etl.operator.configbucket.ConfigBucketSync;
 import io.castiron.etl.operator.pipeline.Admission;
 import io.castiron.etl.operator.pipeline.JobRefusedException;
 import io.castiron.etl.stage.StageLayout;
@@ -31,7 +32,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * Pending -> Queued, or straight to Running: move inbox -> processing as {@code <fileId>-<name>} with metadata,
+ * Pending -> Queued, or straight to Running: move inbox -> processing as {@code <fileId>-<name>}, adding the
+ * product's metadata to the uploader's,
  * insert the row (Queued), publish {@code job_created}, then ask {@link Admission} for a Job at once (a free slot and
  * nobody waiting) or queue. The file id is the EtlFile's uid, so a retry after a crash anywhere in between computes
  * the same keys and every step is idempotent (the move, the insert, the Job; the Kafka message may repeat).
@@ -115,9 +117,11 @@ public class Stager {
                 .size(object.size())
                 .contentType(object.contentType())
                 .minioMetadata(ObjectMetadata.of(fileId, name, FileStatus.QUEUED))
+                .userDn(object.metadata(ObjectMetadata.OWNER_DN).orElse(null))
                 .pipeline(file.getMetadata().getNamespace(), pipeline.getMetadata().getName())
                 .build());
-        awaitAnnounced(publisher.jobCreated(fileId, name, pipeline.getMetadata().getName(), null));
+        awaitAnnounced(publisher.jobCreated(fileId, StageLayout.stagedName(fileId, name),
+                ConfigBucketSync.handlerName(pipeline)));
         Admission.Staged staged;
         try {
             staged = admission.launchAtStaging(pipeline, file, fileId, processingKey, context, jobSource);

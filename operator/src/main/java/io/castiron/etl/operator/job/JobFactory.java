@@ -162,6 +162,7 @@ public final class JobFactory {
         env.add(secret(Settings.POSTGRES_PASSWORD, CredentialsSecret.POSTGRES_PASSWORD));
         env.add(plain(Settings.KAFKA_BOOTSTRAP_SERVERS, settings.kafkaBootstrapServers()));
         env.add(plain(Settings.KAFKA_TOPIC, settings.kafkaTopic()));
+        env.add(plain(Settings.KAFKA_PROCESSING_STATUS, Boolean.toString(settings.kafkaProcessingStatus())));
         env.add(plain("TMPDIR", "/tmp"));
         env.addAll(runner.getEnv());
         return env;

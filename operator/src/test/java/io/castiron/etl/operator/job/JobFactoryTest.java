@@ -103,6 +103,7 @@ class JobFactoryTest {
         assertThat(env.get("ETL_PROCESSOR_JSON").getValue()).contains("ETL_FILENAME");
         assertThat(env.get("ETL_S3_ENDPOINT").getValue()).isEqualTo("http://minio:9000");
         assertThat(env.get("ETL_KAFKA_BOOTSTRAP_SERVERS").getValue()).isEqualTo("kafka:9092");
+        assertThat(env.get(Settings.KAFKA_PROCESSING_STATUS).getValue()).as("off unless set").isEqualTo("false");
         for (String secret : List.of("ETL_S3_ACCESS_KEY", "ETL_S3_SECRET_KEY", "ETL_POSTGRES_PASSWORD")) {
             assertThat(env.get(secret).getValue()).as(secret).isNull();
             assertThat(env.get(secret).getValueFrom().getSecretKeyRef().getName()).isEqualTo("etl-creds");

@@ -129,7 +129,8 @@ class PipelineLifecycleTest extends OperatorTestSupport {
         String bucket = bucket();
         pipeline("launch", bucket, ".csv", 4);
         await().atMost(WAIT).until(() -> store.exists(bucket, "tests/01_inbox/.keep"));
-        drop(bucket, "tests/01_inbox/a b.csv", "x,y\n1,2\n");
+        store.upload(bucket, "tests/01_inbox/a b.csv", "x,y\n1,2\n".getBytes(StandardCharsets.UTF_8), "text/csv",
+                Map.of("Owner_dn", "CN=Ada Lovelace,O=Example", "Project", "census"));
         drop(bucket, "tests/01_inbox/skip.txt", "not mine");
         drop(bucket, "tests/01_inbox/sub/deeper.csv", "not directly in the inbox");
 
@@ -147,6 +148,10 @@ class PipelineLifecycleTest extends OperatorTestSupport {
         var object = store.stat(bucket, processingKey).orElseThrow();
         assertThat(object.metadata(ObjectMetadata.ID)).contains(id);
         assertThat(object.metadata(ObjectMetadata.ORIGINAL_FILENAME)).contains("a b.csv");
+        assertThat(object.headers()).as("the uploader's metadata survives staging")
+                .containsEntry("X-Amz-Meta-Owner_dn", "CN=Ada Lovelace,O=Example")
+                .containsEntry("X-Amz-Meta-Project", "census")
+                .containsEntry("Content-Type", "text/csv");
         assertThat(store.exists(bucket, "tests/01_inbox/a b.csv")).isFalse();
         assertThat(store.exists(bucket, "tests/01_inbox/skip.txt")).isTrue();
 
@@ -155,13 +160,14 @@ class PipelineLifecycleTest extends OperatorTestSupport {
         assertThat(row.fileName()).isEqualTo(processingKey);
         assertThat(row.originalFilename()).isEqualTo("a b.csv");
         assertThat(row.pipeline()).isEqualTo("launch");
+        assertThat(row.userDn()).isEqualTo("CN=Ada Lovelace,O=Example");
 
         Job job = client.batch().v1().jobs().inNamespace(client.getNamespace()).withName(f.getMetadata().getName()).get();
         assertThat(job).isNotNull();
         assertThat(job.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(id);
-        await().atMost(WAIT).untilAsserted(() ->
-                assertThat(Topic.messagesFor(settings, id)).anySatisfy(m -> assertThat(m)
-                        .contains("\"type\":\"job_created\"").contains("\"filename\":\"a b.csv\"")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Topic.messagesFor(settings, id)).contains(
+                "{\"type\":\"job_created\",\"job_id\":\"" + id + "\",\"filename\":\"" + id
+                        + "-a b.csv\",\"handler\":\"launch\",\"uploader\":\"castiron\"}"));
     }
 
     @Test
@@ -258,6 +264,14 @@ class PipelineLifecycleTest extends OperatorTestSupport {
         assertThat(p.getSpec().getProcessor().getShell().getScript()).contains("ETL_FILENAME");
         String prefix = key.substring(0, key.indexOf('/'));
         await().atMost(WAIT).until(() -> store.exists(configBucket, prefix + "/01_inbox/.keep"));
+
+        // its job_created messages name the TOML file, as the original's did
+        drop(configBucket, prefix + "/01_inbox/counted.tsv", "a\tb\n");
+        await().atMost(WAIT).until(() -> filesOf(name).stream().anyMatch(f -> f.getStatus() != null
+                && f.getStatus().getFileId() != null));
+        String fileId = filesOf(name).get(0).getStatus().getFileId();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Topic.messagesFor(settings, fileId)).anySatisfy(m ->
+                assertThat(m).contains("\"type\":\"job_created\"").contains("\"handler\":\"seed.toml\"")));
 
         // A TOML inside a pipeline's stage folder is a file to process, not a configuration. A TOML uploaded after
         // it, elsewhere, shows a sync pass that listed the bucket with both in place.

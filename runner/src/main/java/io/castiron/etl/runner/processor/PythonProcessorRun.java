@@ -51,7 +51,7 @@ final class PythonProcessorRun implements LocalProcessor {
     private Map<String, Object> callSpec(ProcessorCall call, Path pipe) {
         var extras = new LinkedHashMap<String, Object>();
         if (Boolean.TRUE.equals(spec.getSupportsMetadata())) {
-            extras.put("file_metadata", call.metadata());
+            extras.put("file_metadata", call.fileMetadata());
         }
         if (Boolean.TRUE.equals(spec.getSupportsPizzaTracker())) {
             extras.put("pizza_tracker", pipe.toString());

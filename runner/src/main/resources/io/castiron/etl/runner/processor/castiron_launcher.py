@@ -13,16 +13,45 @@ CALL_JSON is a file holding {"run": "<worker_run_method>", "class": "<worker_cla
   is cut to its last part).
 - "extras" holds file_metadata and pizza_tracker / pizza_job_id when the pipeline enables them.
 - Coroutine functions (async def) and returned awaitables are awaited.
+- TOML values that JSON has not arrive as objects of one tagged field (io.castiron.etl.toml.TomlValues):
+  {"$datetime": ISO text} becomes a datetime (aware when the text has an offset), {"$date": ...} a date,
+  {"$time": ...} a time, {"$float": "inf" | "-inf" | "nan"} a float, as the original's TOML reader gave them.
 
 An exception prints its traceback to stderr and exits with code 1; sys.exit(n) exits with n
 (75 asks the runner to retry the file later).
 """
 import asyncio
+import datetime
 import importlib
 import inspect
 import json
+import re
 import sys
 import traceback
+
+_FRACTION = re.compile(r"\.(\d+)")
+
+
+def _iso(text):
+    """ISO text that datetime.fromisoformat reads on every Python 3: Z as +00:00, 6 fraction digits."""
+    text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    return _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
+
+
+_TAGGED = {
+    "$datetime": lambda text: datetime.datetime.fromisoformat(_iso(text)),
+    "$date": datetime.date.fromisoformat,
+    "$time": lambda text: datetime.time.fromisoformat(_iso(text)),
+    "$float": float,
+}
+
+
+def _typed(obj):
+    if len(obj) == 1:
+        (tag, text), = obj.items()
+        if tag in _TAGGED and isinstance(text, str):
+            return _TAGGED[tag](text)
+    return obj
 
 
 def _import(path, what):
@@ -47,7 +76,7 @@ def _call(function, *args, **kwargs):
 
 def main(call_path):
     with open(call_path, encoding="utf-8") as f:
-        call = json.load(f)
+        call = json.load(f, object_hook=_typed)
     kwargs = call.get("kwargs") or {}
     extras = call.get("extras") or {}
     if call.get("class"):
