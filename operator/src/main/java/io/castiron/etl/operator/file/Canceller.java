@@ -59,7 +59,8 @@ public class Canceller {
         }
         String id = file.getMetadata().getUid();
         String name = file.getSpec().getOriginalName();
-        var where = locator.locate(file, layout);
+        // the Job and its pods are gone: a move its runner began is finished, never doubled by the cancel
+        var where = locator.locateSettled(file, layout);
         switch (where.stage()) {
             case ARCHIVE -> writer.transition(context, file, FilePhase.Succeeded, "Processed",
                     "Processing had finished before the cancel", s -> s.setCurrentKey(where.key()));

@@ -83,19 +83,27 @@ public class FileLocator {
     }
 
     /**
-     * A file in processing that also has its archive copy was archived by a runner stopped between the copy and the
-     * delete: the runner had finished it. Deletes the processing copy, so the file is in one stage.
-     *
-     * @return whether the file was archived so
+     * Where the file is once no runner can touch it any more (its Job failed or is gone, with its pods): as
+     * {@link #locate}, except that a file in processing that also has a copy in archive or error was being moved
+     * there by a runner stopped between the copy and the delete. The runner had decided: the processing copy is
+     * deleted, so the file is in one stage, and that stage is returned.
      */
-    public boolean finishArchiving(EtlFile file, StageLayout layout) {
+    public Location locateSettled(EtlFile file, StageLayout layout) {
+        Location where = locate(file, layout);
+        if (where.stage() != Stage.PROCESSING) {
+            return where;
+        }
         String id = file.getMetadata().getUid();
         String name = file.getSpec().getOriginalName();
         Optional<String> archive = layout.archiveKey(id, name);
-        if (archive.isEmpty() || !store.exists(layout.bucket(), archive.get())) {
-            return false;
+        Location moved = archive.isPresent() && store.exists(layout.bucket(), archive.get())
+                ? new Location(Stage.ARCHIVE, archive.get())
+                : store.exists(layout.bucket(), layout.errorKey(id, name))
+                        ? new Location(Stage.ERROR, layout.errorKey(id, name)) : null;
+        if (moved == null) {
+            return where;
         }
-        store.delete(layout.bucket(), layout.processingKey(id, name));
-        return true;
+        store.delete(layout.bucket(), where.key());
+        return moved;
     }
 }

@@ -178,7 +178,7 @@ public class JobObserver {
                     + condition.getReason() + "); waiting for its pod to stop before the file is finalized");
             return Observation.lookAgain(FileStatusWriter.phaseOf(file), WHILE_PODS_STOP);
         }
-        var where = locator.locate(file, layout);
+        var where = locator.locateSettled(file, layout);
         String why = "Job " + file.getMetadata().getName() + " failed (" + condition.getReason() + "): "
                 + condition.getMessage();
         switch (where.stage()) {
@@ -191,16 +191,6 @@ public class JobObserver {
                 return Observation.of(FilePhase.Succeeded);
             }
             case PROCESSING, INBOX -> {
-                if (where.stage() == FileLocator.Stage.PROCESSING && locator.finishArchiving(file, layout)) {
-                    // the runner archived a copy and was stopped before it deleted the processing one
-                    writer.transition(context, file, FilePhase.Succeeded, "Processed",
-                            "The file was archived before the Job failed: " + why, s -> {
-                                s.setAttempts(attempts);
-                                s.setCurrentKey(layout.archiveKey(file.getMetadata().getUid(),
-                                        file.getSpec().getOriginalName()).orElseThrow());
-                            });
-                    return Observation.of(FilePhase.Succeeded);
-                }
                 return Observation.of(finalizeFailure(context, file, layout, where.key(), condition.getReason(), why,
                         attempts));
             }
@@ -267,7 +257,7 @@ public class JobObserver {
             }
             return Observation.lookAgain(FilePhase.Running, WHILE_PODS_STOP);
         }
-        var where = locator.locate(file, layout);
+        var where = locator.locateSettled(file, layout);
         if (START_TIMEOUT.equals(file.getStatus().getReason()) && where.stage() != FileLocator.Stage.ARCHIVE
                 && where.stage() != FileLocator.Stage.NOWHERE) {
             return Observation.of(finalizeFailure(context, file, layout, where.key(), START_TIMEOUT,

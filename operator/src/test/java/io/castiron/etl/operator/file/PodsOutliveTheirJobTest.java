@@ -57,4 +57,31 @@ class PodsOutliveTheirJobTest extends OperatorTestSupport {
         assertThat(store.exists(bucket, "tests/04_failed/" + f.getStatus().getFileId() + "-late.csv")).isFalse();
         assertThat(store.exists(bucket, f.getStatus().getCurrentKey())).isFalse();
     }
+
+    /**
+     * A cancel whose Job's runner was stopped between its archive copy and the delete of the processing copy: the
+     * runner had finished, so the file keeps that outcome and is in archive only (before, the cancel moved the
+     * processing copy to canceled beside the archived one).
+     */
+    @Test
+    void aCancelAfterAnInterruptedArchiveMoveLeavesTheFileInArchiveOnly() {
+        String bucket = newBucket();
+        createPipeline("interrupted", bucket, ".csv", 1);
+        awaitStages(bucket);
+        drop(bucket, "tests/01_inbox/halfway.csv", "id\n1\n");
+        EtlFile f = awaitOnlyFile("interrupted", FilePhase.Running);
+        String archived = "tests/03_archive/" + f.getStatus().getFileId() + "-halfway.csv";
+        store.upload(bucket, archived, "id\n1\n".getBytes(), "text/csv", java.util.Map.of());
+
+        client.resources(EtlFile.class).inNamespace(client.getNamespace()).withName(f.getMetadata().getName())
+                .edit(e -> {
+                    e.getMetadata().getAnnotations().put(EtlFile.CANCEL_ANNOTATION, "true");
+                    return e;
+                });
+        await().atMost(WAIT).until(() -> phase(file(f.getMetadata().getName())).isFinal());
+        assertThat(phase(file(f.getMetadata().getName()))).isEqualTo(FilePhase.Succeeded);
+        assertThat(store.exists(bucket, archived)).isTrue();
+        assertThat(store.exists(bucket, f.getStatus().getCurrentKey())).isFalse();
+        assertThat(store.exists(bucket, "tests/05_canceled/" + f.getStatus().getFileId() + "-halfway.csv")).isFalse();
+    }
 }
