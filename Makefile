@@ -74,7 +74,7 @@ convert: ## TOML -> EtlPipeline YAML: make convert TOML=path [NAME=x] [NAMESPACE
 	@java -cp "core/target/classes:$$(cat core/target/runtime-classpath.txt)" io.castiron.etl.toml.ConvertCommand \
 	  "$(abspath $(TOML))" $(if $(NAME),--name "$(NAME)") $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(BUCKET),--bucket "$(BUCKET)") $(if $(PREFIX),--prefix "$(PREFIX)")
 
-.PHONY: try bench-runner cds-class-list bench
+.PHONY: try bench-runner cds-class-list bench bench-heap
 try: ## Run a pipeline's processor on a local file, no servers or cluster: make try TOML=examples/csv/pipeline.toml FILE=examples/csv/weather.csv
 	@test -n "$(TOML)" -a -n "$(FILE)" || { echo "usage: make try TOML=path/to/pipeline.toml FILE=path/to/data [ETL_PYTHONPATH=dir] [CLASSPATH=my-processors.jar]" >&2; exit 2; }
 	@$(MVN) -q -pl runner -am -DskipTests package
@@ -99,6 +99,12 @@ bench: ## End-to-end figures (throughput, latency, claim rate, S3 floor, operato
 	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(CHILD_N),-Dbench.child.files=$(CHILD_N)) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
 	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|S3|runner)' \
 	  || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
+
+bench-heap: tools ## Operator heap after GC with 10,000 finished EtlFiles and their Jobs on the local control plane, objects as the API server keeps them: make bench-heap [N=10000]
+	@$(MVN) -q -DskipTests install
+	@$(MVN) -q -pl e2e verify -Dtest=OperatorHeapBench -Dsurefire.failIfNoSpecifiedTests=false -Dcastiron.tools.dir=$(TOOLS_DIR) \
+	  $(if $(N),-Dbench.heap.files=$(N)) -DtrimStackTrace=true 2>&1 | sed -n '/^operator heap after GC/,/^$$/p' | grep . \
+	  || { echo "bench-heap failed: see e2e/target/surefire-reports" >&2; exit 1; }
 
 images: ## Build the operator and runner images (mvn package, then docker build; IMAGE_TAG=dev)
 	@$(REQUIRE) docker
