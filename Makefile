@@ -90,7 +90,7 @@ convert: java-and-maven ## TOML -> EtlPipeline YAML: make convert TOML=path [NAM
 	@java -cp "core/target/classes:$$(cat core/target/runtime-classpath.txt)" io.castiron.etl.toml.ConvertCommand \
 	  "$(abspath $(TOML))" $(if $(NAME),--name "$(NAME)") $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(BUCKET),--bucket "$(BUCKET)") $(if $(PREFIX),--prefix "$(PREFIX)")
 
-.PHONY: try bench-runner cds-class-list bench
+.PHONY: try bench-runner cds-class-list bench bench-heap
 try: java-and-maven ## Run a pipeline's processor on a local file, no servers or cluster: make try TOML=examples/csv/pipeline.toml FILE=examples/csv/weather.csv
 	@test -n "$(TOML)" -a -n "$(FILE)" || { echo "usage: make try TOML=path/to/pipeline.toml FILE=path/to/data [ETL_PYTHONPATH=dir] [CLASSPATH=my-processors.jar]" >&2; exit 2; }
 	@test -f runner/target/castiron-etl-runner.jar -a -f examples/java/target/castiron-etl-examples.jar || rm -f $(TRY_BUILD)
@@ -120,6 +120,12 @@ bench: java-and-maven ## End-to-end figures (throughput, latency, claim rate, S3
 	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(CHILD_N),-Dbench.child.files=$(CHILD_N)) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
 	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|S3|runner)' \
 	  || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
+
+bench-heap: java-and-maven tools ## Operator heap after GC with 10,000 finished EtlFiles and their Jobs on the local control plane, objects as the API server keeps them: make bench-heap [N=10000]
+	@$(MVN) -q -DskipTests install
+	@$(MVN) -q -pl e2e verify -Dtest=OperatorHeapBench -Dsurefire.failIfNoSpecifiedTests=false -Dcastiron.tools.dir=$(TOOLS_DIR) \
+	  $(if $(N),-Dbench.heap.files=$(N)) -DtrimStackTrace=true 2>&1 | sed -n '/^operator heap after GC/,/^$$/p' | grep . \
+	  || { echo "bench-heap failed: see e2e/target/surefire-reports" >&2; exit 1; }
 
 images: ## Build the operator and runner images from the sources, inside Docker (pinned Maven/JDK builder stage; needs only Docker) [IMAGE_TAG=0.1.0]
 	@$(REQUIRE) docker

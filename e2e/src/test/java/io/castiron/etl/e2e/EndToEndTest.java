@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.testkit.KafkaTestServer;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -124,23 +127,60 @@ class EndToEndTest {
     }
 
     @Test
-    void cancellingALongRunningFileMovesItToCanceled() {
+    void cancellingALongRunningFileWaitsUntilItsPodIsGoneThenMovesItToCanceled() throws Exception {
         String bucket = h.settings.configBucket();
-        var p = h.install("s3", "sleepy.toml", Harness.shellPipeline(".csv", "sleep 120", ""));
+        // On SIGTERM the processor takes 2 s more (less than the 3 s the runner gives it), ignoring further
+        // signals: the pod outlives the Job's deletion by that long, and meanwhile the file must stay in processing.
+        var p = h.install("s3", "sleepy.toml", Harness.shellPipeline(".csv", "trap 'trap \\\"\\\" TERM; sleep 2;"
+                + " echo processor stopped after SIGTERM; exit 143' TERM; echo processor started; sleep 120 & wait",
+                ""));
         String name = p.name();
         String folder = p.folder();
         h.drop(bucket, folder + "/01_inbox/long.csv", csv(1).getBytes(StandardCharsets.UTF_8));
         await().atMost(WAIT).until(() -> h.files(name).stream().anyMatch(f -> phase(f) == FilePhase.Running));
         EtlFile f = h.files(name).get(0);
-        // As `kubectl patch --type merge` does it: no resourceVersion, so the operator's status writes cannot conflict.
-        h.client.resources(EtlFile.class).withName(f.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
-        h.awaitAllFinal(name, 1);
+        String job = f.getStatus().getJobName();
+        await().atMost(WAIT).until(() -> podsOf(job).size() == 1);
+        Path log = h.kube.node.logFile(h.namespace, podsOf(job).get(0).getMetadata().getName());
+        await().atMost(WAIT).until(() -> Files.exists(log) && Files.readString(log).contains("processor started"));
+
+        // The Job's pods as the API server lists them the moment the file turns Canceled.
+        List<Integer> podsWhenCanceled = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        var handler = new ResourceEventHandler<EtlFile>() {
+            @Override
+            public void onAdd(EtlFile file) {
+            }
+
+            @Override
+            public void onUpdate(EtlFile before, EtlFile after) {
+                if (phase(after) == FilePhase.Canceled && phase(before) != FilePhase.Canceled) {
+                    podsWhenCanceled.add(podsOf(job).size());
+                }
+            }
+
+            @Override
+            public void onDelete(EtlFile file, boolean unknown) {
+            }
+        };
+        try (var informer = h.client.resources(EtlFile.class).withName(f.getMetadata().getName()).inform(handler)) {
+            // As `kubectl patch --type merge` does it: no resourceVersion, so the operator's status writes cannot
+            // conflict.
+            h.client.resources(EtlFile.class).withName(f.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
+            await().atMost(WAIT).until(() -> !podsWhenCanceled.isEmpty());
+        }
+        assertThat(podsWhenCanceled).as("the Job's pods when the file was moved to canceled").containsExactly(0);
+        assertThat(Files.readString(log)).as("the processor's stop took its 2 s")
+                .contains("processor stopped after SIGTERM");
         String id = f.getStatus().getFileId();
-        assertThat(phase(h.files(name).get(0))).isEqualTo(FilePhase.Canceled);
         assertThat(h.store.exists(bucket, folder + "/05_canceled/" + id + "-long.csv")).isTrue();
+        assertThat(h.store.exists(bucket, f.getStatus().getCurrentKey())).isFalse();
         assertThat(h.rows.findById(UUID.fromString(id)).orElseThrow().status()).isEqualTo(FileStatus.CANCELED);
         h.assertEventFor(id, "\"status\":\"canceled\"");
+    }
+
+    private static List<Pod> podsOf(String job) {
+        return h.client.pods().withLabel("batch.kubernetes.io/job-name", job).list().getItems();
     }
 
     @Test

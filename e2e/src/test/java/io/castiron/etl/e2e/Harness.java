@@ -136,6 +136,11 @@ final class Harness extends Installation {
         operator = new OperatorProcess(operatorEnv).start();
     }
 
+    /** A new operator process of another build ({@code jar}, a quarkus-run.jar), after {@code operator.kill()}. */
+    void startOperator(String jar) throws Exception {
+        operator = new OperatorProcess(operatorEnv).start(jar);
+    }
+
     /** A second operator replica: the same pod environment, its own process (for leader election). */
     OperatorProcess startReplica() throws Exception {
         return new OperatorProcess(operatorEnv).start();

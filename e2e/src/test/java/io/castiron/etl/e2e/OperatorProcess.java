@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 
@@ -63,9 +66,13 @@ final class OperatorProcess implements AutoCloseable {
             "ETL_LEADER_ELECTION_RENEW_DEADLINE", "2s",
             "ETL_LEADER_ELECTION_RETRY_PERIOD", "500ms");
 
-    /** Starts the operator and waits until it is ready. */
+    /** Starts the packaged operator and waits until it is ready. */
     OperatorProcess start() throws IOException {
-        String jar = System.getProperty("castiron.operator.jar", "../operator/target/quarkus-app/quarkus-run.jar");
+        return start(System.getProperty("castiron.operator.jar", "../operator/target/quarkus-app/quarkus-run.jar"));
+    }
+
+    /** Starts the operator of {@code jar} (a quarkus-run.jar) and waits until it is ready. */
+    OperatorProcess start(String jar) throws IOException {
         if (!Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException(jar + " is missing: package the operator first (make build)");
         }
@@ -122,6 +129,40 @@ final class OperatorProcess implements AutoCloseable {
     /** CPU time the operator's JVM has used so far (all its threads). */
     Duration cpuTime() {
         return jvm().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** Waits (at most {@code atMost}) until the operator's JVM used less than 50 ms of CPU in a second: idle. */
+    void awaitIdle(Duration atMost) throws InterruptedException {
+        Duration last = cpuTime();
+        for (long i = 0; i < atMost.toSeconds(); i++) {
+            Thread.sleep(1000);
+            Duration now = cpuTime();
+            if (now.minus(last).toMillis() < 50) {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    /** A full GC in the operator's JVM, then its used heap (every generation's, Metaspace aside), in bytes. */
+    long heapUsedAfterGc() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        // Every generation's "total ..., used NK" (Metaspace is not heap and has no "total" before "used").
+        Matcher used = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        long usedKb = 0;
+        while (used.find()) {
+            usedKb += Long.parseLong(used.group(1));
+        }
+        return usedKb * 1024;
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), command).redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
     }
 
     /** The operator JVM's process id (the guard's child). */

@@ -19,8 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -275,18 +273,6 @@ class PipelineBench {
     }
 
     /** Returns once the operator has used less than 50 ms of CPU in a second (at most a minute). */
-    private static void awaitIdle(OperatorProcess operator) throws InterruptedException {
-        Duration last = operator.cpuTime();
-        for (int i = 0; i < 60; i++) {
-            Thread.sleep(1000);
-            Duration now = operator.cpuTime();
-            if (now.minus(last).toMillis() < 50) {
-                return;
-            }
-            last = now;
-        }
-    }
-
     /** Counts Jobs from a watch: polling a list of every Job would load the mock API server itself. */
     private static AtomicInteger countJobs(MockHarness h) {
         var jobs = new AtomicInteger();
@@ -413,16 +399,9 @@ class PipelineBench {
             await().atMost(LONG).pollInterval(Duration.ofSeconds(2)).until(() -> files.list().getItems().stream()
                     .filter(f -> f.getStatus() != null && f.getStatus().getMessage() != null).count() >= 10_000);
             // ... and has worked through what its informers still had queued (that backlog is no part of the cache)
-            awaitIdle(h.operator);
-            jcmd(h.operator.pid(), "GC.run");
-            String info = jcmd(h.operator.pid(), "GC.heap_info");
-            // Every generation's "total ..., used NK" (Metaspace is not heap and has no "total" before "used").
-            Matcher used = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(info);
-            long usedKb = 0;
-            while (used.find()) {
-                usedKb += Long.parseLong(used.group(1));
-            }
-            System.out.printf("operator heap after GC with 10,000 EtlFiles cached: %d MB%n", usedKb / 1024);
+            h.operator.awaitIdle(Duration.ofMinutes(1));
+            System.out.printf("operator heap after GC with 10,000 EtlFiles cached: %d MB%n",
+                    h.operator.heapUsedAfterGc() / (1024 * 1024));
         }
     }
 
@@ -454,14 +433,6 @@ class PipelineBench {
                 .collect(Collectors.joining(", "));
         System.out.printf("S3 server calls per file (storage layer; a copy is blobMetadata + copyBlob; the drop is"
                 + " putBlob): %s%n", calls);
-    }
-
-    private static String jcmd(long pid, String command) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
     }
 
     private static long percentile(List<Long> sorted, int pct) {

@@ -11,11 +11,13 @@ import jakarta.inject.Inject;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
+import io.castiron.etl.operator.CachePruning;
 import io.castiron.etl.operator.Labels;
 import io.castiron.etl.operator.ObservedInformerEventSource;
 import io.castiron.etl.operator.pipeline.PipelineIndex;
 import io.castiron.etl.stage.StageLayout;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -34,7 +36,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
  * both ways of launching.
  */
 // Not generation-aware: the cancel annotation changes no generation and must still wake the file.
-@ControllerConfiguration(name = EtlFileReconciler.NAME, generationAwareEventProcessing = false)
+@ControllerConfiguration(name = EtlFileReconciler.NAME, generationAwareEventProcessing = false,
+        informer = @Informer(itemStore = CachePruning.Store.class))
 public class EtlFileReconciler implements Reconciler<EtlFile> {
     public static final String NAME = "etlfile";
     private static final Duration WAIT_FOR_PIPELINE = Duration.ofSeconds(30);
@@ -68,6 +71,7 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
                 .withName("file-jobs")
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(EtlFile.class))
+                .withItemStore(CachePruning.store())
                 .build(), context, pipelineIndex::jobChanged);
         pipelineIndex.useJobs(jobs);
         // A pipeline change must not wake every file: files read their pipeline when they reconcile anyway.

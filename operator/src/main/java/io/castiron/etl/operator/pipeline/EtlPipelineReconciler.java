@@ -21,6 +21,7 @@ import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.PipelineValidation;
 import io.castiron.etl.config.Durations;
 import io.castiron.etl.matching.FileMatcher;
+import io.castiron.etl.operator.CachePruning;
 import io.castiron.etl.operator.Conditions;
 import io.castiron.etl.operator.EventRecorder;
 import io.castiron.etl.operator.Metrics;
@@ -94,6 +95,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 // Not on creation: the pipeline's own scan claimed the file, which matters once it is staged.
                 .withOnAddFilter(f -> false)
                 .withOnUpdateFilter(EtlPipelineReconciler::changesQueueOrCounts)
+                .withItemStore(CachePruning.store())
                 .build(), context, index::fileChanged);
         // The pipeline's Jobs come from the file controller's Job informer (one watch and one decode of each Job
         // event, not two), which wakes the pipeline through this source when a slot is taken or freed.

@@ -3,7 +3,6 @@ package io.castiron.etl.operator.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,6 +24,8 @@ import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.OperatorTestSupport;
 import io.castiron.etl.operator.TestServersResource;
 import io.castiron.etl.operator.Topic;
+import io.castiron.etl.operator.pipeline.InboxScanner;
+import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.status.FileStatusRecord;
 import io.castiron.etl.store.ObjectMetadata;
@@ -40,6 +41,9 @@ class FileLifecycleTest extends OperatorTestSupport {
     @Inject
     Stager stager;
 
+    @Inject
+    InboxScanner scanner;
+
     @AfterEach
     void noHook() {
         stager.setAfterMoveHook(() -> {
@@ -50,19 +54,35 @@ class FileLifecycleTest extends OperatorTestSupport {
 
     @Test
     void claimsEachFileOnceAcrossRepeatedScansAndTwoPipelines() {
+        // Two pipelines on one inbox, never created in the API: the operator waits for a missing pipeline before it
+        // stages a file, so the files stay in the inbox and every scan lists all of them again.
         String bucket = newBucket();
-        createPipeline("twin-b", bucket, "*.csv", 4);
-        createPipeline("twin-a", bucket, ".csv", 4);
+        store.ensureBucket(bucket);
+        EtlPipeline later = pipelineSpec("twin-b", bucket, "*.csv", 4);
+        EtlPipeline earlier = pipelineSpec("twin-a", bucket, ".csv", 4);
+        List<EtlPipeline> both = List.of(later, earlier);
+        both.forEach(p -> p.getSpec().setPollInterval("0ms"));
+        StageLayout layout = StageLayout.of(earlier.getSpec());
         for (int i = 0; i < 5; i++) {
             drop(bucket, "tests/01_inbox/f" + i + ".csv", "x" + i);
         }
-        await().atMost(WAIT).until(() -> filesOf("twin-a").size() + filesOf("twin-b").size() >= 5);
-        // Many more scans happen (every 200 ms); the files stay claimed once, by the first pipeline by name.
-        await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> {
-            assertThat(filesOf("twin-a")).hasSize(5);
-            assertThat(filesOf("twin-b")).isEmpty();
-        });
-        await().atMost(WAIT).untilAsserted(() -> assertThat(jobsOf("twin-a")).hasSize(4));
+        List<Integer> claimedByLater = new ArrayList<>();
+        List<Integer> claimedByEarlier = new ArrayList<>();
+        for (int scan = 0; scan < 3; scan++) {
+            claimedByLater.add(scanned(scanner.scanIfDue(later, layout, both)));
+            claimedByEarlier.add(scanned(scanner.scanIfDue(earlier, layout, both)));
+        }
+        // The first pipeline by name owns the files, though the other one scanned first; no scan claims one twice.
+        assertThat(claimedByEarlier).containsExactly(5, 0, 0);
+        assertThat(claimedByLater).containsExactly(0, 0, 0);
+        assertThat(filesOf("twin-a")).hasSize(5)
+                .allSatisfy(f -> assertThat(store.exists(bucket, f.getSpec().getInboxKey())).isTrue());
+        assertThat(filesOf("twin-b")).isEmpty();
+    }
+
+    private static int scanned(InboxScanner.ScanResult scan) {
+        assertThat(scan.scanned()).as("a scan was due").isTrue();
+        return scan.claimed();
     }
 
     @Test
@@ -286,16 +306,20 @@ class FileLifecycleTest extends OperatorTestSupport {
     @Test
     void aDisabledPipelineClaimsNothing() {
         String bucket = newBucket();
+        store.ensureBucket(bucket);
+        // In the inbox before the pipeline exists: an enabled pipeline claims it in its first reconcile, before
+        // that reconcile writes the pipeline's status.
+        drop(bucket, "tests/01_inbox/ignored.csv", "1");
         EtlPipeline p = pipelineSpec("off", bucket, ".csv", 2);
         p.getSpec().setEnabled(false);
-        client.resource(p).create();
-        awaitStages(bucket);
-        drop(bucket, "tests/01_inbox/ignored.csv", "1");
-        await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).untilAsserted(() -> {
+        long generation = client.resource(p).create().getMetadata().getGeneration();
+        await().atMost(WAIT).untilAsserted(() -> {
             var got = client.resources(EtlPipeline.class).inNamespace(client.getNamespace()).withName("off").get();
+            assertThat(got.getStatus()).isNotNull();
             assertThat(got.getStatus().getConditions()).anySatisfy(c -> {
                 assertThat(c.getType()).isEqualTo("Ready");
                 assertThat(c.getReason()).isEqualTo("Disabled");
+                assertThat(c.getObservedGeneration()).isEqualTo(generation);
             });
         });
         assertThat(filesOf("off")).isEmpty();

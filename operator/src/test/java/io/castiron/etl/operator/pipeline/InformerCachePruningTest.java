@@ -1,0 +1,61 @@
+package io.castiron.etl.operator.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.castiron.etl.api.v1alpha1.EtlFile;
+import io.castiron.etl.operator.CachePruning;
+import io.castiron.etl.operator.Labels;
+import io.castiron.etl.operator.OperatorTestSupport;
+import io.castiron.etl.operator.TestServersResource;
+import io.castiron.etl.operator.file.EtlFileReconciler;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/** The informers keep objects without their managedFields ({@link CachePruning}). */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(TestServersResource.class)
+class InformerCachePruningTest extends OperatorTestSupport {
+    @Inject
+    PipelineIndex index;
+
+    @Inject
+    Operator operator;
+
+    @Test
+    void theOperatorsCachesHoldFilesWithoutTheirManagedFields() {
+        var file = new EtlFile();
+        file.setMetadata(new ObjectMetaBuilder().withName("pruned-in-cache").withNamespace(client.getNamespace())
+                .withLabels(Map.of(Labels.PIPELINE, "pruned"))
+                .withManagedFields(List.of(new ManagedFieldsEntryBuilder().withManager("kubectl")
+                        .withOperation("Update").withApiVersion("etl.castiron.io/v1alpha1").build()))
+                .build());
+        file.getSpec().setPipeline("pruned");
+        file.getSpec().setBucket("etl");
+        file.getSpec().setInboxKey("tests/01_inbox/pruned.csv");
+        file.getSpec().setOriginalName("pruned.csv");
+        client.resource(file).create();
+        assertThat(file("pruned-in-cache").getMetadata().getManagedFields()).as("as the API server keeps it")
+                .isNotEmpty();
+
+        await().atMost(WAIT).until(() -> index.file(client.getNamespace(), "pruned-in-cache").isPresent());
+        assertThat(index.file(client.getNamespace(), "pruned-in-cache").orElseThrow().getMetadata()
+                .getManagedFields()).isNullOrEmpty();
+        // the file controller's own informer: configured by annotation, so checked by its configuration
+        assertThat(operator.getRegisteredController(EtlFileReconciler.NAME).orElseThrow().getConfiguration()
+                .getInformerConfig().getItemStore()).isInstanceOf(CachePruning.Store.class);
+        client.resource(file).delete();
+    }
+}
