@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,6 +22,7 @@ import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.EtlPipelineSpec;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.RunnerSpec;
+import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -212,17 +212,13 @@ class FailureModesTest {
                 .orElseThrow(() -> new AssertionError("pipeline " + pipeline + " has no RunnersReady condition"));
     }
 
+    /** The error log beside the file, at the key the pipeline's stage layout gives it. */
     private static String errorLog(Installation.Installed p, EtlFile f) {
-        List<String> keys = h.store.list(p.bucket(), p.folder() + "/04_failed/").stream()
-                .map(o -> o.key()).filter(k -> k.contains(f.getStatus().getFileId()) && !k.endsWith(".csv")).toList();
-        assertThat(keys).as("the error log beside " + f.getSpec().getOriginalName()).hasSize(1);
-        try {
-            Path copy = Files.createTempFile("error-log-", ".txt");
-            h.store.downloadIfPresent(p.bucket(), keys.get(0), copy).orElseThrow();
-            return Files.readString(copy);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        String key = StageLayout.of(h.awaitPipeline(p.name()).getSpec())
+                .errorLogKey(f.getStatus().getFileId(), f.getSpec().getOriginalName());
+        assertThat(h.store.exists(p.bucket(), key)).as("the error log beside " + f.getSpec().getOriginalName())
+                .isTrue();
+        return h.store.readText(p.bucket(), key);
     }
 
     private static EtlPipelineSpec copy(EtlPipelineSpec spec) {

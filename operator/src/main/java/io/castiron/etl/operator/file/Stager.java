@@ -107,7 +107,7 @@ public class Stager {
             if (object == null) {
                 writer.transition(context, file, FilePhase.Failed, "FileMissing", "s3://" + bucket + "/" + inboxKey
                         + " was removed from the inbox before it could be staged", s -> s.setFileId(fileId));
-                return phase(FilePhase.Failed);
+                return JobObserver.Observation.of(FilePhase.Failed);
             }
         }
         afterMoveHook.run();
@@ -128,7 +128,7 @@ public class Stager {
         } catch (JobRefusedException e) {
             EtlFile recorded = writer.transition(context, file, FilePhase.Queued, "Staged", null,
                     s -> staged(s, fileId, processingKey, Times.now()));
-            return phase(observer.refused(context, recorded, layout, e.getMessage()));
+            return JobObserver.Observation.of(observer.refused(context, recorded, layout, e.getMessage()));
         }
         String queuedTime = staged.queuedTime();
         if (staged.launched()) {
@@ -137,15 +137,11 @@ public class Stager {
                 staged(s, fileId, processingKey, queuedTime);
                 JobObserver.running(s, staged.jobName(), 1, queuedTime);
             });
-            return phase(FilePhase.Running);
+            return JobObserver.Observation.of(FilePhase.Running);
         }
         writer.transition(context, file, FilePhase.Queued, "Staged", null,
                 s -> staged(s, fileId, processingKey, queuedTime));
-        return phase(FilePhase.Queued);
-    }
-
-    private static JobObserver.Observation phase(FilePhase phase) {
-        return JobObserver.Observation.of(phase);
+        return JobObserver.Observation.of(FilePhase.Queued);
     }
 
     /**
