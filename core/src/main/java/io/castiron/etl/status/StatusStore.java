@@ -94,17 +94,42 @@ public final class StatusStore {
         }) == 1;
     }
 
-    /** Status Processing for attempt {@code attempt} run by {@code jobName}; clears a previous attempt's outcome. */
-    public void markProcessing(UUID id, int attempt, String jobName) {
-        requireRow("mark processing", id, update("mark processing", id,
+    /**
+     * Status Processing for attempt {@code attempt} run by {@code jobName}; clears a previous attempt's outcome.
+     * False, and nothing changed, when the file was canceled before it started ({@link #cancelUnlessStarted}): the
+     * one statement decides between a runner starting the file and a cancel taking it out of a batch.
+     */
+    public boolean markProcessing(UUID id, int attempt, String jobName) {
+        int updated = update("mark processing", id,
                 "UPDATE " + TABLE + " SET status = ?, attempts = ?, job_name = ?, started_dt = " + NOW + ","
-                        + " finished_dt = NULL, error = NULL, updated_dt = " + NOW + " WHERE id = ?",
+                        + " finished_dt = NULL, error = NULL, updated_dt = " + NOW + " WHERE id = ? AND status <> ?",
                 ps -> {
                     ps.setString(1, FileStatus.PROCESSING.value());
                     ps.setInt(2, attempt);
                     ps.setString(3, jobName);
                     ps.setObject(4, id);
-                }));
+                    ps.setString(5, FileStatus.CANCELED.value());
+                });
+        if (updated == 1) {
+            return true;
+        }
+        requireRow("mark processing", id, findById(id).isPresent() ? 1 : 0);
+        return false;
+    }
+
+    /**
+     * Marks the file Canceled unless a runner has started it (its status is past Queued): true when the file is now
+     * Canceled and no runner will start it, false when a runner has it or it has finished. Compare
+     * {@link #markProcessing}.
+     */
+    public boolean cancelUnlessStarted(UUID id) {
+        return update("cancel", id, "UPDATE " + TABLE + " SET status = ?, updated_dt = " + NOW
+                + " WHERE id = ? AND status IN (?, ?)", ps -> {
+                    ps.setString(1, FileStatus.CANCELED.value());
+                    ps.setObject(2, id);
+                    ps.setString(3, FileStatus.QUEUED.value());
+                    ps.setString(4, FileStatus.CANCELED.value());
+                }) == 1;
     }
 
     /** Records progress; a null argument keeps the stored value. */

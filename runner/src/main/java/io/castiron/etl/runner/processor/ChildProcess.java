@@ -97,9 +97,13 @@ final class ChildProcess {
             stopRequested = true;
             running = process;
         }
-        if (running == null) {
-            return;
+        if (running != null) {
+            stopTree(running, label);
         }
+    }
+
+    /** SIGTERM to {@code running} and its descendants; SIGKILL to those still alive after {@link #STOP_GRACE}. */
+    static void stopTree(Process running, String label) {
         var tree = new ArrayList<ProcessHandle>();
         tree.add(running.toHandle());
         running.descendants().forEach(tree::add);
