@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
@@ -33,23 +31,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * <p>Each test first drops a gate file that holds the pipeline's one Job slot for a few seconds, so the files dropped
  * next queue behind it and the slot, once free, takes them all as one batch.
  */
-class BatchTest {
+class BatchTest extends OnTheControlPlane {
     private static final byte[] CSV = "id\n1\n".getBytes(StandardCharsets.UTF_8);
     /** The annotation naming a batch Job's files, in the order its runner takes them. */
     private static final String BATCH_FILES = EtlPipeline.GROUP + "/batch-files";
-    private static Harness h;
-
-    @BeforeAll
-    static void install() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void uninstall() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
 
     /** A pipeline of batches of up to 10 files and one Job at a time; the script logs each file's name first. */
     private static Installation.Installed batchPipeline(String name, Path log, String script) {

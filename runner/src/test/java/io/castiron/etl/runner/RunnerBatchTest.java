@@ -10,10 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlFileSpec;
@@ -23,28 +20,15 @@ import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.contract.RunnerExitCodes;
 import io.castiron.etl.runner.RunnerHarness.StagedFile;
 import io.castiron.etl.status.FileStatus;
-import io.castiron.etl.testkit.KafkaTestServer;
-import io.castiron.etl.testkit.PostgresTestServer;
-import io.castiron.etl.testkit.S3TestServer;
 import io.castiron.etl.testkit.TestServers;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
 /** A runner taking a batch of files ({@code files_per_job}): each file keeps its own outcome, row and messages. */
-@ExtendWith(TestServers.class)
 @EnableKubernetesMockClient(crud = true)
-class RunnerBatchTest {
+class RunnerBatchTest extends OnTestServers {
     static KubernetesClient kubernetes;
-
-    @TempDir
-    Path temp;
-    RunnerHarness harness;
-
-    @BeforeEach
-    void servers(S3TestServer s3, PostgresTestServer pg, KafkaTestServer kafka) {
-        harness = new RunnerHarness(s3, pg, kafka);
-    }
 
     private int run(List<StagedFile> batch) {
         return new Runner(harness.options(temp.resolve("work"), kubernetes)).run(batch.get(0).env());

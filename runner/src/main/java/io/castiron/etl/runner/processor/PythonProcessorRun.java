@@ -1,9 +1,7 @@
 package io.castiron.etl.runner.processor;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -150,8 +148,8 @@ final class PythonProcessorRun implements LocalProcessor {
         private Interpreter(Process process) {
             this.process = process;
             this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            pump(process.getInputStream(), "python-stdout", line -> System.out.println(line));
-            this.stderrPump = pump(process.getErrorStream(), "python-stderr", this::stderrLine);
+            ChildProcess.pump(process.getInputStream(), "python-stdout", System.out::println);
+            this.stderrPump = ChildProcess.pump(process.getErrorStream(), "python-stderr", this::stderrLine);
         }
 
         /**
@@ -240,21 +238,6 @@ final class PythonProcessorRun implements LocalProcessor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-
-        private static Thread pump(InputStream stream, String name, java.util.function.Consumer<String> lines) {
-            var thread = new Thread(() -> {
-                try (var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                        lines.accept(line);
-                    }
-                } catch (IOException e) {
-                    LOG.debug("{}: {}", name, e.toString());
-                }
-            }, name);
-            thread.setDaemon(true);
-            thread.start();
-            return thread;
         }
     }
 }
