@@ -152,6 +152,9 @@ class BatchTest extends OnTheControlPlane {
         Job job = batchOf(p, names);
         String[] order = job.getMetadata().getAnnotations().get(BATCH_FILES).split(",");
         String last = order[order.length - 1];
+        assertThat(h.files(p.name())).filteredOn(f -> f.getMetadata().getName().equals(last)).singleElement()
+                .satisfies(f -> assertThat(f.getStatus().getMessage()).isEqualTo("File " + order.length + " of "
+                        + order.length + " in the batch of Job " + job.getMetadata().getName()));
         EtlFile lastFile = h.files(p.name()).stream().filter(f -> f.getMetadata().getName().equals(last))
                 .findFirst().orElseThrow();
         h.client.resources(EtlFile.class).withName(last)

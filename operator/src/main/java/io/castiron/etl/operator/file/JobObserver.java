@@ -106,7 +106,7 @@ public class JobObserver {
             return Observation.of(phase);
         }
         if (phase != FilePhase.Running || attempts != value(file.getStatus().getAttempts())) {
-            writer.transition(context, file, FilePhase.Running, JOB_RUNNING, null,
+            writer.transition(context, file, FilePhase.Running, JOB_RUNNING, batchPlace(job, file),
                     s -> running(s, job.getMetadata().getName(), attempts, started != null ? started : Times.now()));
         }
         String pipelineKey = EtlPipelineReconciler.pipelineKey(file.getMetadata().getNamespace(),
@@ -116,6 +116,16 @@ public class JobObserver {
             return Observation.of(FilePhase.Running);
         }
         return notStartedYet(context, file, pipeline, job, pipelineKey);
+    }
+
+    /** Where the file is in its Job's batch, e.g. "File 3 of 10 in the batch of Job x"; null for a Job of its own. */
+    static String batchPlace(Job job, EtlFile file) {
+        if (!Jobs.isBatch(job)) {
+            return null;
+        }
+        var files = Jobs.files(job);
+        return "File " + (files.indexOf(file.getMetadata().getName()) + 1) + " of " + files.size()
+                + " in the batch of Job " + job.getMetadata().getName();
     }
 
     /** The status of a file that has its Job: which one, the attempt it is on, since when (kept once set). */
