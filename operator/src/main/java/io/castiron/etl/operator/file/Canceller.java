@@ -10,8 +10,6 @@ import org.jboss.logging.Logger;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
-import io.castiron.etl.events.EventPublisher;
-import io.castiron.etl.events.JobStatus;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.status.FileStatusRecord;
@@ -24,8 +22,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**
  * {@code spec.cancel} or the cancel annotation: delete the Job and wait until it (and so its pod) is gone, so the
- * runner cannot move the file meanwhile; then move the file to canceled, row Canceled, Kafka {@code canceled}. A
- * file that finished before the cancel took effect keeps its outcome.
+ * runner cannot move the file meanwhile; then move the file to canceled, row Canceled and with it the Kafka
+ * {@code canceled}. A file that finished before the cancel took effect keeps its outcome.
  */
 @ApplicationScoped
 public class Canceller {
@@ -36,9 +34,6 @@ public class Canceller {
 
     @Inject
     StatusStore statusStore;
-
-    @Inject
-    EventPublisher publisher;
 
     @Inject
     FileLocator locator;
@@ -79,7 +74,6 @@ public class Canceller {
                         .pipeline(file.getMetadata().getNamespace(), pipeline.getMetadata().getName())
                         .build());
                 statusStore.finish(UUID.fromString(id), FileStatus.CANCELED, canceledKey, "Canceled by request");
-                publisher.status(id, JobStatus.CANCELED);
                 writer.transition(context, file, FilePhase.Canceled, "Canceled", "Canceled by request", s -> {
                     s.setFileId(id);
                     s.setCurrentKey(canceledKey);
