@@ -131,7 +131,10 @@ public final class OutboxRelay implements AutoCloseable {
                     pause(MAX_RETRY);
                     continue;
                 }
-                standingBy = false;
+                if (standingBy) {
+                    standingBy = false;
+                    LOG.info("this relay publishes table {} now", EventOutbox.TABLE);
+                }
                 try (Statement listen = c.createStatement()) {
                     listen.execute("LISTEN " + EventOutbox.CHANNEL);
                 }
