@@ -62,6 +62,8 @@ public final class OutboxRelay implements AutoCloseable {
     private static final Duration IDLE_CHECK = Duration.ofSeconds(10);
     private static final int NOTIFICATION_WAIT_MILLIS = 500;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** A statement unanswered this long means a dead connection (its statements take milliseconds): reconnect. */
+    private static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(30);
 
     private record Row(long seq, String topic, String jobId, String message) {
     }
@@ -123,6 +125,7 @@ public final class OutboxRelay implements AutoCloseable {
         Duration retry = FIRST_RETRY;
         while (!closed) {
             try (Connection c = connections.getConnection()) {
+                c.setNetworkTimeout(Runnable::run, (int) NETWORK_TIMEOUT.toMillis());
                 if (!lock(c)) {
                     if (!standingBy) {
                         standingBy = true;
@@ -150,6 +153,14 @@ public final class OutboxRelay implements AutoCloseable {
                     LOG.warn("cannot read table {}: {}; its messages wait there, retrying", EventOutbox.TABLE,
                             e.getMessage());
                 }
+                pause(retry);
+                retry = longer(retry);
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                // whatever went wrong, a relay that stopped would leave every later message in the table
+                LOG.warn("relaying table {} failed: {}; retrying", EventOutbox.TABLE, e.toString(), e);
                 pause(retry);
                 retry = longer(retry);
             }
