@@ -1,6 +1,8 @@
 package io.castiron.etl.contract;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -52,6 +54,38 @@ final class ContractJson {
             }
             return true;
         }));
+    }
+
+    /** The files of a batch after its first ({@link JobContract#BATCH_JSON}); each names all four fields. */
+    static List<JobContract.BatchFile> batch(String json) throws IOException {
+        return document(json, "batch", p -> {
+            expect(p, JsonToken.START_ARRAY, JobContract.BATCH_JSON, "an array");
+            var files = new ArrayList<JobContract.BatchFile>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                var fields = new String[4];
+                object(p, "batch file", fields, (f, field, value) -> {
+                    int i = switch (field) {
+                        case "fileId" -> 0;
+                        case "etlFileName" -> 1;
+                        case "processingKey" -> 2;
+                        case "originalName" -> 3;
+                        default -> -1;
+                    };
+                    if (i >= 0) {
+                        f[i] = string(value, field);
+                    }
+                    return i >= 0;
+                });
+                for (String f : fields) {
+                    if (f == null || f.isBlank()) {
+                        throw new JsonParseException(p, "batch file " + files.size()
+                                + " needs fileId, etlFileName, processingKey and originalName");
+                    }
+                }
+                files.add(new JobContract.BatchFile(fields[0], fields[1], fields[2], fields[3]));
+            }
+            return files;
+        });
     }
 
     static Processor processor(String json) throws IOException {

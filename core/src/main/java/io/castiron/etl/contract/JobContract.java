@@ -1,7 +1,9 @@
 package io.castiron.etl.contract;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,7 +15,9 @@ import io.castiron.etl.api.v1alpha1.Stages;
 import io.castiron.etl.stage.StageLayout;
 
 /**
- * Everything a runner needs to process one file, passed to its Job as environment variables. The operator
+ * Everything a runner needs to process its files, passed to its Job as environment variables: the first file in the
+ * per-file variables, the files after it in a batch ({@link #moreFiles}, {@code ETL_BATCH_JSON}) when the pipeline
+ * sets {@code filesPerJob}. The operator
  * writes it with {@link #toEnv()}, the runner reads it with {@link #fromEnv(Map)}: the variable names live here
  * and nowhere else. Connection settings (S3, PostgreSQL, Kafka) travel separately, see
  * {@link io.castiron.etl.config.Settings}.
@@ -29,7 +33,8 @@ public record JobContract(
         boolean saveErrorLog,
         Processor processor,
         String processingKey,
-        String originalName) {
+        String originalName,
+        List<BatchFile> moreFiles) {
 
     public static final String FILE_ID = "ETL_FILE_ID";
     public static final String ETLFILE_NAME = "ETL_ETLFILE_NAME";
@@ -42,6 +47,15 @@ public record JobContract(
     public static final String PROCESSOR_JSON = "ETL_PROCESSOR_JSON";
     public static final String PROCESSING_KEY = "ETL_PROCESSING_KEY";
     public static final String ORIGINAL_NAME = "ETL_ORIGINAL_NAME";
+    public static final String BATCH_JSON = "ETL_BATCH_JSON";
+
+    /** A file of a batch after its first: what differs from one file of the pipeline to the next. */
+    public record BatchFile(String fileId, String etlFileName, String processingKey, String originalName) {
+    }
+
+    public JobContract {
+        moreFiles = List.copyOf(moreFiles);
+    }
 
     /**
      * Writes the JSON variables (the operator); the runner reads them with {@link ContractJson} and never makes
@@ -56,7 +70,24 @@ public record JobContract(
             EtlPipelineSpec spec, String processingKey, String originalName) {
         return new JobContract(fileId, etlFileName, namespace, pipeline, spec.getBucket(), spec.getPrefix(),
                 spec.getStages(), Boolean.TRUE.equals(spec.getSaveErrorLog()), spec.getProcessor(), processingKey,
-                originalName);
+                originalName, List.of());
+    }
+
+    /** The same Job taking {@code more} files after this contract's own, in that order. */
+    public JobContract withMoreFiles(List<BatchFile> more) {
+        return new JobContract(fileId, etlFileName, namespace, pipeline, bucket, prefix, stages, saveErrorLog,
+                processor, processingKey, originalName, more);
+    }
+
+    /** Every file of the Job, in order, each as the contract of a Job of that one file. */
+    public List<JobContract> files() {
+        var files = new ArrayList<JobContract>(1 + moreFiles.size());
+        files.add(moreFiles.isEmpty() ? this : withMoreFiles(List.of()));
+        for (BatchFile f : moreFiles) {
+            files.add(new JobContract(f.fileId(), f.etlFileName(), namespace, pipeline, bucket, prefix, stages,
+                    saveErrorLog, processor, f.processingKey(), f.originalName(), List.of()));
+        }
+        return files;
     }
 
     public StageLayout layout() {
@@ -77,6 +108,9 @@ public record JobContract(
         env.put(PROCESSOR_JSON, toJson(processor));
         env.put(PROCESSING_KEY, processingKey);
         env.put(ORIGINAL_NAME, originalName);
+        if (!moreFiles.isEmpty()) {
+            env.put(BATCH_JSON, toJson(moreFiles));
+        }
         return env;
     }
 
@@ -93,7 +127,9 @@ public record JobContract(
                 Boolean.parseBoolean(env.getOrDefault(SAVE_ERROR_LOG, "false")),
                 fromJson(env, PROCESSOR_JSON, "Processor", ContractJson::processor),
                 required(env, PROCESSING_KEY),
-                required(env, ORIGINAL_NAME));
+                required(env, ORIGINAL_NAME),
+                env.containsKey(BATCH_JSON)
+                        ? fromJson(env, BATCH_JSON, "a list of batch files", ContractJson::batch) : List.of());
         if (contract.processor().kindsSet().size() != 1) {
             throw new ContractException(PROCESSOR_JSON, "must set exactly one of python, java, shell, found "
                     + contract.processor().kindsSet());

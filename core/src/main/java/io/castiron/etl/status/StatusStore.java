@@ -126,24 +126,51 @@ public final class StatusStore {
 
     /**
      * Status Processing for attempt {@code attempt} run by {@code jobName}; clears a previous attempt's outcome.
-     * Queues a {@code processing} message with it when the outbox announces attempts.
+     * Queues a {@code processing} message with it when the outbox announces attempts. False, and nothing changed,
+     * when the file was canceled before it started ({@link #cancelUnlessStarted}): the one statement decides between
+     * a runner starting the file and a cancel taking it out of a batch.
      */
-    public void markProcessing(UUID id, int attempt, String jobName) {
-        inTransaction("mark processing", id, c -> {
-            requireRow("mark processing", id, execute(c,
+    public boolean markProcessing(UUID id, int attempt, String jobName) {
+        return inTransaction("mark processing", id, c -> {
+            int updated = execute(c,
                     "UPDATE " + TABLE + " SET status = ?, attempts = ?, job_name = ?, started_dt = " + NOW + ","
-                            + " finished_dt = NULL, error = NULL, updated_dt = " + NOW + " WHERE id = ?",
+                            + " finished_dt = NULL, error = NULL, updated_dt = " + NOW + " WHERE id = ? AND status <> ?",
                     ps -> {
                         ps.setString(1, FileStatus.PROCESSING.value());
                         ps.setInt(2, attempt);
                         ps.setString(3, jobName);
                         ps.setObject(4, id);
-                    }));
+                        ps.setString(5, FileStatus.CANCELED.value());
+                    });
+            if (updated == 0) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE id = ?")) {
+                    ps.setObject(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        requireRow("mark processing", id, rs.next() ? 1 : 0);
+                    }
+                }
+                return false;
+            }
             if (outbox.announcesProcessing()) {
                 outbox.append(c, List.of(Event.status(id.toString(), JobStatus.PROCESSING)));
             }
-            return null;
+            return true;
         });
+    }
+
+    /**
+     * Marks the file Canceled unless a runner has started it (its status is past Queued): true when the file is now
+     * Canceled and no runner will start it, false when a runner has it or it has finished. Compare
+     * {@link #markProcessing}. The {@code canceled} message comes with {@link #finish}, which records the cancel.
+     */
+    public boolean cancelUnlessStarted(UUID id) {
+        return update("cancel", id, "UPDATE " + TABLE + " SET status = ?, updated_dt = " + NOW
+                + " WHERE id = ? AND status IN (?, ?)", ps -> {
+                    ps.setString(1, FileStatus.CANCELED.value());
+                    ps.setObject(2, id);
+                    ps.setString(3, FileStatus.QUEUED.value());
+                    ps.setString(4, FileStatus.CANCELED.value());
+                }) == 1;
     }
 
     /** Records progress; a null argument keeps the stored value. */
@@ -165,22 +192,22 @@ public final class StatusStore {
 
     /**
      * Records the outcome: a final status, the key the file now has (null keeps it) and the error (null for
-     * none). When this changes the row's status, the status message ({@code success}, {@code failure},
-     * {@code canceled}) is queued in the same transaction; finishing a row again with the status it has queues
-     * nothing, so each file gets one.
+     * none). Unless the row was finished with this status already, the status message ({@code success},
+     * {@code failure}, {@code canceled}) is queued in the same transaction: finishing a row again queues nothing, so
+     * each file gets one.
      */
     public void finish(UUID id, FileStatus status, String key, String error) {
         if (!status.isFinal()) {
             throw new IllegalArgumentException("cannot finish file " + id + " with status " + status
                     + "; use Complete, Failed or Canceled");
         }
-        // the subquery locks the row and returns the status it had before this update
+        // the subquery locks the row and returns what it said before this update
         String sql = "UPDATE " + TABLE + " f SET status = ?, file_name = COALESCE(?, f.file_name), error = ?,"
                 + " finished_dt = " + NOW + ", updated_dt = " + NOW
-                + " FROM (SELECT id, status FROM " + TABLE + " WHERE id = ? FOR UPDATE) before"
-                + " WHERE f.id = before.id RETURNING before.status";
+                + " FROM (SELECT id, status, finished_dt FROM " + TABLE + " WHERE id = ? FOR UPDATE) before"
+                + " WHERE f.id = before.id RETURNING before.status, before.finished_dt IS NOT NULL";
         inTransaction("finish", id, c -> {
-            String before;
+            boolean recordedBefore;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, status.value());
                 ps.setString(2, key);
@@ -188,10 +215,11 @@ public final class StatusStore {
                 ps.setObject(4, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     requireRow("finish", id, rs.next() ? 1 : 0);
-                    before = rs.getString(1);
+                    // a cancel taking a file out of a batch sets Canceled first, without finishing the row
+                    recordedBefore = status.value().equals(rs.getString(1)) && rs.getBoolean(2);
                 }
             }
-            if (!status.value().equals(before)) {
+            if (!recordedBefore) {
                 outbox.append(c, List.of(Event.status(id.toString(), JobStatus.of(status))));
             }
             return null;

@@ -190,6 +190,7 @@ final class PipelineTomlDecoder {
         section.integer(ACTIVE_DEADLINE_SECONDS).ifPresent(runner::setActiveDeadlineSeconds);
         section.integer(START_TIMEOUT_SECONDS).ifPresent(runner::setStartTimeoutSeconds);
         section.smallInteger(BACKOFF_LIMIT).ifPresent(runner::setBackoffLimit);
+        section.smallInteger(FILES_PER_JOB).ifPresent(runner::setFilesPerJob);
         runner.setNodeSelector(section.stringTable(NODE_SELECTOR));
 
         var env = new ArrayList<EnvVar>();

@@ -126,6 +126,9 @@ final class PipelineTomlEncoder {
         if (runner.getBackoffLimit() != null) {
             entry(BACKOFF_LIMIT, runner.getBackoffLimit().toString());
         }
+        if (runner.getFilesPerJob() != null) {
+            entry(FILES_PER_JOB, runner.getFilesPerJob().toString());
+        }
         envFrom(runner.getEnvFrom());
         stringTable(sub(table, NODE_SELECTOR), "runner.nodeSelector", runner.getNodeSelector());
         env(sub(table, ENV), runner.getEnv());

@@ -47,6 +47,7 @@ final class TomlKeys {
     static final String ACTIVE_DEADLINE_SECONDS = "active_deadline_seconds";
     static final String START_TIMEOUT_SECONDS = "start_timeout_seconds";
     static final String BACKOFF_LIMIT = "backoff_limit";
+    static final String FILES_PER_JOB = "files_per_job";
     static final String NODE_SELECTOR = "node_selector";
     static final String ENV = "env";
     static final String ENV_FROM_SECRETS = "env_from_secrets";

@@ -43,6 +43,32 @@ class JobContractTest {
         assertThat(read.layout().errorDir()).isEqualTo("tests/04_failed/");
     }
 
+    @Test
+    void aBatchCarriesItsFilesInOrderAndEachReadsAsItsOwnContract() {
+        var batch = sample().withMoreFiles(List.of(
+                new JobContract.BatchFile("7a2d", "csv-def", "tests/02_processing/7a2d-b.csv", "b.csv"),
+                new JobContract.BatchFile("8b3e", "csv-ghi", "tests/02_processing/8b3e-c \"q\".csv", "c \"q\".csv")));
+        var read = JobContract.fromEnv(batch.toEnv());
+        assertThat(read.toEnv()).isEqualTo(batch.toEnv());
+        assertThat(read.moreFiles()).isEqualTo(batch.moreFiles());
+        assertThat(read.files()).extracting(JobContract::fileId).containsExactly("6f1c", "7a2d", "8b3e");
+        assertThat(read.files().get(2).originalName()).isEqualTo("c \"q\".csv");
+        assertThat(read.files().get(2).processor().toString()).isEqualTo(batch.processor().toString());
+        assertThat(read.files()).allSatisfy(f -> assertThat(f.moreFiles()).isEmpty());
+        assertThat(sample().toEnv()).doesNotContainKey(JobContract.BATCH_JSON);
+    }
+
+    @Test
+    void aBatchFileWithoutAllItsFieldsIsNamed() {
+        var env = new HashMap<>(sample().toEnv());
+        env.put(JobContract.BATCH_JSON, "[{\"fileId\":\"7a2d\",\"etlFileName\":\"csv-def\",\"originalName\":\"b.csv\"}]");
+        assertThatThrownBy(() -> JobContract.fromEnv(env)).hasMessageContaining("ETL_BATCH_JSON")
+                .hasMessageContaining("processingKey");
+        env.put(JobContract.BATCH_JSON, "{}");
+        assertThatThrownBy(() -> JobContract.fromEnv(env)).hasMessageContaining("ETL_BATCH_JSON")
+                .hasMessageContaining("an array");
+    }
+
     /** The runner reads the contract without a mapper: every field the mapper writes must come back. */
     @Test
     void everyProcessorFieldTheOperatorWritesTheRunnerReadsBack() throws Exception {
@@ -62,7 +88,7 @@ class JobContractTest {
         for (Processor processor : List.of(Processor.python(python), Processor.java(java),
                 Processor.shell("echo \"$ETL_FILENAME\""))) {
             var original = new JobContract("6f1c", "csv-abc", "etl", "csv", "bucket", "", stages, false, processor,
-                    "processing/6f1c-a.csv", "a.csv");
+                    "processing/6f1c-a.csv", "a.csv", List.of());
             var read = JobContract.fromEnv(original.toEnv());
             assertThat(read.toEnv()).isEqualTo(original.toEnv());
             assertThat((Object) json.valueToTree(read)).isEqualTo(json.valueToTree(original));

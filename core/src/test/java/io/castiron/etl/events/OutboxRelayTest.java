@@ -188,6 +188,17 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aFileTakenOutOfItsBatchBeforeItStartedGetsOneCanceledWhenTheCancelIsRecorded() {
+        UUID id = staged("skipped.csv");
+        assertThat(store.cancelUnlessStarted(id)).isTrue();
+        store.finish(id, FileStatus.CANCELED, null, "Canceled by request");
+        store.finish(id, FileStatus.CANCELED, null, "Canceled by request");
+
+        assertThat(waiting()).containsExactly(json(Event.jobCreated(id.toString(), id + "-skipped.csv", "demo.toml")),
+                json(Event.status(id.toString(), JobStatus.CANCELED)));
+    }
+
+    @Test
     void withoutBootstrapServersNothingIsQueued() {
         store = StatusStore.from(settings(false, true));
         UUID id = staged("quiet.csv");

@@ -133,6 +133,24 @@ class StatusStoreTest {
     }
 
     @Test
+    void aCancelAndARunnerStartingTheFileCannotBothWin() {
+        UUID canceledFirst = UUID.randomUUID();
+        store.insert(queued(canceledFirst, "c.csv"));
+        assertThat(store.cancelUnlessStarted(canceledFirst)).isTrue();
+        assertThat(store.cancelUnlessStarted(canceledFirst)).as("a retried cancel").isTrue();
+        assertThat(store.markProcessing(canceledFirst, 1, "job-1")).isFalse();
+        assertThat(store.findById(canceledFirst).orElseThrow().status()).isEqualTo(FileStatus.CANCELED);
+
+        UUID startedFirst = UUID.randomUUID();
+        store.insert(queued(startedFirst, "d.csv"));
+        assertThat(store.markProcessing(startedFirst, 1, "job-1")).isTrue();
+        assertThat(store.cancelUnlessStarted(startedFirst)).isFalse();
+        assertThat(store.findById(startedFirst).orElseThrow().status()).isEqualTo(FileStatus.PROCESSING);
+        store.finish(startedFirst, FileStatus.COMPLETE, null, null);
+        assertThat(store.cancelUnlessStarted(startedFirst)).as("a finished file").isFalse();
+    }
+
+    @Test
     void findByStatusReturnsOnlyThatStatusOldestFirst() {
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();

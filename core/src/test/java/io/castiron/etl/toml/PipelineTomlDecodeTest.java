@@ -84,6 +84,7 @@ class PipelineTomlDecodeTest {
         assertThat(runner.getServiceAccountName()).isEqualTo("sensor-etl");
         assertThat(runner.getActiveDeadlineSeconds()).isEqualTo(3600L);
         assertThat(runner.getBackoffLimit()).isEqualTo(2);
+        assertThat(runner.getFilesPerJob()).isEqualTo(20);
         assertThat(runner.getNodeSelector()).containsExactly(
                 org.assertj.core.api.Assertions.entry("kubernetes.io/arch", "amd64"),
                 org.assertj.core.api.Assertions.entry("pool", "batch"));

@@ -272,6 +272,10 @@ class PipelineTomlErrorsTest {
         assertError(decodeFails(backoff.text()), backoff.line(), "castiron.etl.runner.backoff_limit",
                 "must be at least 0");
 
+        var batch = replaceLine(FULL, "files_per_job =", "files_per_job = 101");
+        assertError(decodeFails(batch.text()), batch.line(), "castiron.etl.runner.files_per_job",
+                "must be between 1 and 100");
+
         var deadline = replaceLine(FULL, "active_deadline_seconds =", "active_deadline_seconds = 0");
         assertError(decodeFails(deadline.text()), deadline.line(), "castiron.etl.runner.active_deadline_seconds",
                 "must be at least 1");

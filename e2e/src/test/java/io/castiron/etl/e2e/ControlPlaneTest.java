@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
@@ -28,25 +26,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * validation as the apiserver applies them, garbage collection through owner references, and the Job controller's
  * own reading of the runner's exit codes (its podFailurePolicy and back-off).
  */
-class ControlPlaneTest {
+class ControlPlaneTest extends OnTheControlPlane {
     /** The operator's leader-election Lease (its Leadership configuration). */
     private static final String LEASE = "castiron-etl-operator";
     /** The label the Job controller puts on a Job's pods. */
     private static final String JOB_NAME = "batch.kubernetes.io/job-name";
-    private static Harness h;
-
-    @BeforeAll
-    static void install() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void uninstall() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
-
     private Lease lease() {
         return h.client.leases().withName(LEASE).get();
     }

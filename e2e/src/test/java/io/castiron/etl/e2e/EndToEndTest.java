@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
@@ -33,21 +31,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * Whole lifecycles, file by file, through the packaged operator and the real runner on the real control plane: the
  * Job controller runs each file's Job, the process node its pod (issue 5, scenarios 1-4, 6, 7).
  */
-class EndToEndTest {
-    private static Harness h;
-
-    @BeforeAll
-    static void install() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void uninstall() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
-
+class EndToEndTest extends OnTheControlPlane {
     private static String csv(int i) {
         return "id,name\n" + i + ",row-" + i + "\n" + (i + 1) + ",row-" + (i + 1) + "\n";
     }

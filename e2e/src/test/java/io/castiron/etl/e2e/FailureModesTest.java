@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.castiron.etl.api.ResourceNames;
@@ -36,21 +34,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * never start, Jobs the API server refuses, names too long for a label, Jobs deleted by hand. Each file still ends
  * in exactly one stage folder, with the reason.
  */
-class FailureModesTest {
+class FailureModesTest extends OnTheControlPlane {
     private static final byte[] CSV = "id\n1\n".getBytes(StandardCharsets.UTF_8);
-    private static Harness h;
-
-    @BeforeAll
-    static void install() throws Exception {
-        h = new Harness();
-    }
-
-    @AfterAll
-    static void uninstall() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
 
     private static String runner(String lines) {
         return "shell = \"true\"\n[castiron.etl.runner]\n" + lines;

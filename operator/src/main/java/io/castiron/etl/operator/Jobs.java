@@ -1,5 +1,7 @@
 package io.castiron.etl.operator;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -11,6 +13,19 @@ public final class Jobs {
     public static final String FAILED = "Failed";
 
     private Jobs() {
+    }
+
+    /** The EtlFile names a Job processes, in order: its own name, or the files of its batch. */
+    public static List<String> files(Job job) {
+        var annotations = job.getMetadata().getAnnotations();
+        String batch = annotations == null ? null : annotations.get(Labels.BATCH_FILES);
+        return batch == null ? List.of(job.getMetadata().getName()) : Arrays.asList(batch.split(","));
+    }
+
+    /** Whether the Job takes a batch of files, not one. */
+    public static boolean isBatch(Job job) {
+        var annotations = job.getMetadata().getAnnotations();
+        return annotations != null && annotations.containsKey(Labels.BATCH_FILES);
     }
 
     public static boolean isActive(Job job) {

@@ -15,6 +15,11 @@ public final class Labels {
     public static final String FILE = EtlPipeline.GROUP + "/file";
     /** Annotation with the pipeline's whole name: the {@link #PIPELINE} label holds a hash of a long one. */
     public static final String PIPELINE_NAME = EtlPipeline.GROUP + "/pipeline-name";
+    /**
+     * Annotation of a Job that takes a batch of files: their EtlFile names, comma-separated, in the order its runner
+     * takes them (the first is the Job's own name). A Job of one file has none.
+     */
+    public static final String BATCH_FILES = EtlPipeline.GROUP + "/batch-files";
     /** Selects every Job this operator made. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
 

@@ -48,7 +48,7 @@ final class CdsTraining {
             var stages = new Stages("01_inbox", "02_processing", "03_archive", "04_failed", "05_canceled");
             String id = UUID.randomUUID().toString();
             var contract = new JobContract(id, "training", "training", "training", "training", "", stages, true,
-                    Processor.shell(SCRIPT), "02_processing/" + id + "-training.csv", "training.csv");
+                    Processor.shell(SCRIPT), "02_processing/" + id + "-training.csv", "training.csv", List.of());
             var environment = new HashMap<>(contract.toEnv());
             environment.put(Settings.S3_ENDPOINT, "http://" + CLOSED);
             environment.put(Settings.S3_ACCESS_KEY, "training");

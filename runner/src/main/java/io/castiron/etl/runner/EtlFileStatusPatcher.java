@@ -78,6 +78,14 @@ final class EtlFileStatusPatcher {
         return file;
     }
 
+    /**
+     * Tells the operator that a batch's runner is done with this file ({@code status.runnerOutcome}), so its
+     * outcome is recorded before the batch ends.
+     */
+    void finished(String outcome) {
+        send(Map.of("runnerOutcome", outcome));
+    }
+
     void patch(ProgressState state) {
         var status = new LinkedHashMap<String, Object>();
         if (state.progress() != null) {
@@ -89,9 +97,12 @@ final class EtlFileStatusPatcher {
         if (state.committed() != null) {
             status.put("committed", state.committed());
         }
-        if (status.isEmpty()) {
-            return;
+        if (!status.isEmpty()) {
+            send(status);
         }
+    }
+
+    private void send(Map<String, Object> status) {
         try {
             String patch = Json.MAPPER.writeValueAsString(Map.of("status", status));
             client().resource(target()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);

@@ -31,7 +31,7 @@ final class ProgressForwarder implements Progress {
             return;
         }
         LOG.debug("file {}: progress {}", fileId, fraction);
-        messages.progress(fraction);
+        messages.progress(fileId, fraction);
         stored.progress(fraction);
     }
 
@@ -41,7 +41,7 @@ final class ProgressForwarder implements Progress {
             return;
         }
         LOG.debug("file {}: task {}", fileId, text);
-        messages.task(text);
+        messages.task(fileId, text);
         stored.task(text);
     }
 
@@ -51,7 +51,7 @@ final class ProgressForwarder implements Progress {
             return;
         }
         LOG.debug("file {}: committed {}", fileId, count);
-        messages.committed(count);
+        messages.committed(fileId, count);
         stored.committed(count);
     }
 }

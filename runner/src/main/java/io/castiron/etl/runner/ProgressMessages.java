@@ -17,10 +17,10 @@ import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.status.StatusStoreException;
 
 /**
- * A run's {@code task}, {@code progress} and {@code committed} messages on their way to the event outbox (where the
- * operator's relay takes them to Kafka): queued in order and written in batches by one thread, so the processor
- * never waits for a statement per line. A progress value still queued when the next one arrives is replaced by it;
- * nothing else is left out. The queue is bounded: when PostgreSQL takes messages more slowly than the processor
+ * A run's {@code task}, {@code progress} and {@code committed} messages (of each file of its batch) on their way to
+ * the event outbox (where the operator's relay takes them to Kafka): queued in order and written in batches by one
+ * thread, so the processor never waits for a statement per line. A progress value still queued when the next one of
+ * the same file arrives is replaced by it; nothing else is left out. The queue is bounded: when PostgreSQL takes messages more slowly than the processor
  * reports, the caller waits for room (the progress reader, and through the pipe the processor's writes). A failed
  * write is retried, its messages kept in order, for as long as the run lasts.
  *
@@ -38,7 +38,6 @@ final class ProgressMessages implements AutoCloseable {
     private static final Duration MAX_RETRY = Duration.ofSeconds(2);
 
     private final StatusStore store;
-    private final String fileId;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     // guarded by lock
@@ -48,20 +47,19 @@ final class ProgressMessages implements AutoCloseable {
     private String lastError;
     private Thread writer;
 
-    ProgressMessages(StatusStore store, String fileId) {
+    ProgressMessages(StatusStore store) {
         this.store = store;
-        this.fileId = fileId;
     }
 
-    void progress(double fraction) {
+    void progress(String fileId, double fraction) {
         add(Event.progress(fileId, fraction));
     }
 
-    void task(String text) {
+    void task(String fileId, String text) {
         add(Event.task(fileId, text));
     }
 
-    void committed(long count) {
+    void committed(String fileId, long count) {
         add(Event.committed(fileId, count));
     }
 
@@ -72,11 +70,11 @@ final class ProgressMessages implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                LOG.debug("file {}: message after the run ended not written: {}", fileId, event.json());
+                LOG.debug("file {}: message after the run ended not written: {}", event.jobId(), event.json());
                 return;
             }
             Event last = queued.peekLast();
-            if (event.progress() && last != null && last.progress()) {
+            if (event.progress() && last != null && last.progress() && last.jobId().equals(event.jobId())) {
                 queued.pollLast(); // superseded before it was written
             } else {
                 awaitRoom();
@@ -134,7 +132,7 @@ final class ProgressMessages implements AutoCloseable {
                 store.queueEvents(batch);
                 if (failing) {
                     failing = false;
-                    LOG.info("file {}: writing progress messages to table {} again", fileId, EventOutbox.TABLE);
+                    LOG.info("writing progress messages to table {} again", EventOutbox.TABLE);
                 }
                 retry = FIRST_RETRY;
                 batch = null;
@@ -143,7 +141,8 @@ final class ProgressMessages implements AutoCloseable {
                 if (!failing) {
                     failing = true;
                     LOG.warn("file {}: cannot write progress messages to table {} (retrying; the processor waits"
-                            + " once {} are queued): {}", fileId, EventOutbox.TABLE, CAPACITY, e.getMessage());
+                            + " once {} are queued): {}", batch.get(0).jobId(), EventOutbox.TABLE, CAPACITY,
+                            e.getMessage());
                 }
                 finished(e.getMessage());
                 if (!pause(retry)) {
@@ -194,14 +193,14 @@ final class ProgressMessages implements AutoCloseable {
             while (!queued.isEmpty() || writing > 0) {
                 if (left <= 0) {
                     throw new InfrastructureException("cannot write " + (queued.size() + writing) + " progress"
-                            + " messages of file " + fileId + " to table " + EventOutbox.TABLE + " within "
-                            + FLUSH_TIMEOUT.toSeconds() + " s: " + lastError);
+                            + " messages to table " + EventOutbox.TABLE + " within " + FLUSH_TIMEOUT.toSeconds()
+                            + " s: " + lastError);
                 }
                 left = changed.awaitNanos(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InfrastructureException("interrupted while writing the progress messages of file " + fileId);
+            throw new InfrastructureException("interrupted while writing progress messages");
         } finally {
             lock.unlock();
         }

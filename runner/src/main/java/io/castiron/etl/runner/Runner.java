@@ -49,6 +49,11 @@ public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
     static final int MAX_ERROR_CHARS = 2000;
     private static final String EARLIER_FAILURE = "the processor failed in an earlier attempt";
+    /** A file of a batch that was canceled before its turn: it is not touched (never a process exit code). */
+    private static final int CANCELED_BEFORE_START = -1;
+    /** {@code status.runnerOutcome} of a file of a batch, once its runner is done with it. */
+    static final String BATCH_PROCESSED = "Processed";
+    static final String BATCH_FAILED = "ProcessorFailed";
 
     /**
      * @param retry          retries of each S3 / PostgreSQL step
@@ -95,26 +100,95 @@ public final class Runner {
         }
     }
 
-    /** Processes the file the contract in {@code environment} names; returns the exit code. */
+    /**
+     * Processes the file the contract in {@code environment} names, or each file of its batch in turn; returns the
+     * exit code.
+     */
     public int run(Map<String, String> environment) {
         JobContract contract;
-        UUID id;
+        List<JobContract> files;
         try {
             contract = JobContract.fromEnv(environment);
-            id = parseId(contract.fileId());
+            files = contract.files();
+            files.forEach(f -> parseId(f.fileId()));
         } catch (JobContract.ContractException e) {
             LOG.error("cannot start: {}; the file was not touched", e.getMessage());
             return RunnerExitCodes.BAD_CONTRACT;
         }
         Settings settings = Settings.from(environment);
         StatusStore rows = StatusStore.from(settings);
-        try (var messages = new ProgressMessages(rows, contract.fileId())) {
-            return new FileRun(contract, id, environment, options.objectStores().apply(settings), rows, messages)
-                    .run();
+        try (var messages = new ProgressMessages(rows);
+                var processor = LocalProcessors.of(contract.processor(), options.python())) {
+            var shared = new Shared(environment, options.objectStores().apply(settings), rows, messages, processor);
+            if (files.size() == 1) {
+                return runOne(contract, shared);
+            }
+            return runBatch(files, shared);
+        }
+    }
+
+    /**
+     * What the files of one run share: connections, the queue of progress messages, the processor (one Python
+     * interpreter).
+     */
+    private record Shared(Map<String, String> environment, ObjectStore store, StatusStore rows,
+            ProgressMessages messages, LocalProcessor processor) {
+    }
+
+    private int runOne(JobContract contract, Shared shared) {
+        try {
+            int code = new FileRun(contract, parseId(contract.fileId()), shared).run();
+            return code == CANCELED_BEFORE_START ? RunnerExitCodes.PROCESSED : code;
         } catch (InfrastructureException e) {
             LOG.error("pipeline {} file {}: {}; s3://{}/{} is left for the Job's next attempt", contract.pipeline(),
                     contract.fileId(), e.getMessage(), contract.bucket(), contract.processingKey());
             return RunnerExitCodes.INFRASTRUCTURE_FAILURE;
+        }
+    }
+
+    /**
+     * The files of a batch one after another. A processor failure is that file's outcome and the batch goes on; a
+     * file to retry later stays in processing and the batch goes on, then exits for a retry; an infrastructure
+     * failure or a stop ends the batch. The Job's next pod runs the whole batch again, and the files an earlier pod
+     * finished are found finished (their object is out of processing) and left alone. Each finished file's EtlFile
+     * is told at once, so the operator records its outcome before the batch ends.
+     */
+    private int runBatch(List<JobContract> files, Shared shared) {
+        JobContract first = files.get(0);
+        LOG.info("pipeline {}: a batch of {} files", first.pipeline(), files.size());
+        boolean retryLater = false;
+        for (int i = 0; i < files.size(); i++) {
+            JobContract file = files.get(i);
+            int code;
+            try {
+                code = new FileRun(file, parseId(file.fileId()), shared).run();
+            } catch (InfrastructureException e) {
+                LOG.error("pipeline {} file {}: {}; s3://{}/{} and the {} files after it are left for the Job's next"
+                        + " attempt", file.pipeline(), file.fileId(), e.getMessage(), file.bucket(),
+                        file.processingKey(), files.size() - i - 1);
+                return RunnerExitCodes.INFRASTRUCTURE_FAILURE;
+            }
+            switch (code) {
+                case RunnerExitCodes.PROCESSED, RunnerExitCodes.PROCESSOR_FAILED -> tellOperator(file, code);
+                case RunnerExitCodes.RETRY_LATER -> retryLater = true;
+                case RunnerExitCodes.TERMINATED -> {
+                    LOG.info("pipeline {}: stopped; the {} files after file {} stay in processing", file.pipeline(),
+                            files.size() - i - 1, file.fileId());
+                    return code;
+                }
+                default -> {
+                    // CANCELED_BEFORE_START: the operator moves the file to canceled
+                }
+            }
+        }
+        return retryLater ? RunnerExitCodes.RETRY_LATER : RunnerExitCodes.PROCESSED;
+    }
+
+    /** Notes on the file's EtlFile that the batch is done with it (best effort: the batch's end tells too). */
+    private void tellOperator(JobContract file, int code) {
+        if (options.kubernetes() != null) {
+            new EtlFileStatusPatcher(options.kubernetes(), file.namespace(), file.etlFileName())
+                    .finished(code == RunnerExitCodes.PROCESSED ? BATCH_PROCESSED : BATCH_FAILED);
         }
     }
 
@@ -134,18 +208,19 @@ public final class Runner {
         private final ObjectStore store;
         private final StatusStore rows;
         private final ProgressMessages messages;
+        private final LocalProcessor processor;
         private final StageLayout layout;
         private final String bucket;
         private final Retry retry = options.retry();
 
-        FileRun(JobContract contract, UUID id, Map<String, String> environment, ObjectStore store, StatusStore rows,
-                ProgressMessages messages) {
+        FileRun(JobContract contract, UUID id, Shared shared) {
             this.contract = contract;
             this.id = id;
-            this.environment = environment;
-            this.store = store;
-            this.rows = rows;
-            this.messages = messages;
+            this.environment = shared.environment();
+            this.store = shared.store();
+            this.rows = shared.rows();
+            this.messages = shared.messages();
+            this.processor = shared.processor();
             this.layout = contract.layout();
             this.bucket = contract.bucket();
         }
@@ -180,8 +255,11 @@ public final class Runner {
                 }
                 int attempt = row.attempts() + 1;
                 // with ETL_KAFKA_PROCESSING_STATUS, the row's change queues the processing message
-                retry.run("mark file " + id + " Processing", () -> rows.markProcessing(id, attempt,
-                        contract.etlFileName()));
+                if (!retry.call("mark file " + id + " Processing", () -> rows.markProcessing(id, attempt,
+                        contract.etlFileName()))) {
+                    log("was canceled before it started; s3://{}/{} is left for the operator", bucket, key);
+                    return CANCELED_BEFORE_START;
+                }
                 log("processing s3://{}/{} (attempt {})", bucket, key, attempt);
                 if (stopRequested.get()) {
                     log("stopped before the processor started; s3://{}/{} stays", bucket, key);
@@ -199,7 +277,6 @@ public final class Runner {
         }
 
         private ProcessorOutcome process(Path file, Path workDir, ObjectInfo object) {
-            LocalProcessor processor = LocalProcessors.of(contract.processor(), options.python());
             EtlFileStatusPatcher patcher = options.kubernetes() == null ? null
                     : new EtlFileStatusPatcher(options.kubernetes(), contract.namespace(), contract.etlFileName());
             var rowWarned = new AtomicBoolean();
@@ -280,10 +357,9 @@ public final class Runner {
         private int fail(ProcessorOutcome outcome, ObjectInfo object) {
             String key = contract.processingKey();
             String errorKey = layout.errorKey(contract.fileId(), contract.originalName());
-            String processor = LocalProcessors.of(contract.processor(), options.python()).describe();
             if (contract.saveErrorLog()) {
                 String logKey = layout.errorLogKey(contract.fileId(), contract.originalName());
-                byte[] text = ErrorLog.text(contract, processor, outcome).getBytes(StandardCharsets.UTF_8);
+                byte[] text = ErrorLog.text(contract, processor.describe(), outcome).getBytes(StandardCharsets.UTF_8);
                 var metadata = new LinkedHashMap<String, String>();
                 metadata.put(ObjectMetadata.ID, contract.fileId());
                 metadata.put(ObjectMetadata.ORIGINAL_FILENAME, contract.originalName());

@@ -9,10 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,9 +21,6 @@ import io.castiron.etl.contract.RunnerExitCodes;
 import io.castiron.etl.runner.RunnerHarness.StagedFile;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.store.ObjectMetadata;
-import io.castiron.etl.testkit.KafkaTestServer;
-import io.castiron.etl.testkit.PostgresTestServer;
-import io.castiron.etl.testkit.S3TestServer;
 import io.castiron.etl.testkit.TestServers;
 import io.castiron.etl.toml.PipelineToml;
 
@@ -34,18 +28,8 @@ import io.castiron.etl.toml.PipelineToml;
  * What a processor and a consumer written for the original tool see: {@code file_metadata} with the uploader's
  * metadata, TOML dates and non-finite floats as Python objects, and only final statuses on the topic.
  */
-@ExtendWith(TestServers.class)
-class OriginalProcessorsAndConsumersTest {
+class OriginalProcessorsAndConsumersTest extends OnTestServers {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path temp;
-    RunnerHarness harness;
-
-    @BeforeEach
-    void servers(S3TestServer s3, PostgresTestServer pg, KafkaTestServer kafka) {
-        harness = new RunnerHarness(s3, pg, kafka);
-    }
 
     private int run(StagedFile file) {
         return new Runner(harness.options(temp.resolve("work"), null)).run(file.env());

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,13 +98,39 @@ final class RunnerHarness {
                 .pipeline(NAMESPACE, PIPELINE)
                 .build());
         var contract = new JobContract(fileId, "csv-" + n, NAMESPACE, PIPELINE, bucket, prefix, stages, saveErrorLog,
-                processor, key, originalName);
+                processor, key, originalName, List.of());
         var env = new HashMap<String, String>(contract.toEnv());
         env.putAll(s3.settingsEnv());
         env.putAll(pg.settingsEnv());
         env.putAll(kafka.settingsEnv());
         env.put(Settings.KAFKA_TOPIC, "pizza-tracker-runner-" + n);
         return new StagedFile(contract, layout, env);
+    }
+
+    /**
+     * Files of one pipeline in processing, each with its Queued row, and the environment of the one Job that takes
+     * them all as a batch, in the order given.
+     */
+    List<StagedFile> stageBatch(Processor processor, List<String> originalNames) {
+        StagedFile first = stage(processor, originalNames.get(0), "id\n1\n", true, true);
+        var more = new ArrayList<JobContract.BatchFile>();
+        for (String name : originalNames.subList(1, originalNames.size())) {
+            String fileId = UUID.randomUUID().toString();
+            String key = first.layout().processingKey(fileId, name);
+            store.upload(bucket, key, "id\n1\n".getBytes(StandardCharsets.UTF_8), "text/csv",
+                    ObjectMetadata.of(fileId, name, FileStatus.QUEUED));
+            rows.insert(FileStatusRecord.builder(UUID.fromString(fileId), bucket, key, name)
+                    .status(FileStatus.QUEUED).pipeline(NAMESPACE, PIPELINE).build());
+            more.add(new JobContract.BatchFile(fileId, "csv-" + COUNTER.incrementAndGet(), key, name));
+        }
+        var contract = first.contract().withMoreFiles(more);
+        var env = new HashMap<>(first.env());
+        env.putAll(contract.toEnv());
+        var staged = new ArrayList<StagedFile>();
+        for (JobContract file : contract.files()) {
+            staged.add(new StagedFile(file, first.layout(), env));
+        }
+        return staged;
     }
 
     Runner.Options options(Path tempRoot, KubernetesClient kubernetes) {

@@ -13,32 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.castiron.etl.api.v1alpha1.Processor;
 import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.contract.RunnerExitCodes;
 import io.castiron.etl.status.FileStatus;
-import io.castiron.etl.testkit.KafkaTestServer;
-import io.castiron.etl.testkit.PostgresTestServer;
-import io.castiron.etl.testkit.S3TestServer;
 import io.castiron.etl.testkit.TestServers;
 
 /** The runner as the Job runs it: its own JVM, its environment, signals and exit code. */
-@ExtendWith(TestServers.class)
-class RunnerProcessTest {
-    @TempDir
-    Path temp;
-    RunnerHarness harness;
-
-    @BeforeEach
-    void servers(S3TestServer s3, PostgresTestServer pg, KafkaTestServer kafka) {
-        harness = new RunnerHarness(s3, pg, kafka);
-    }
-
+class RunnerProcessTest extends OnTestServers {
     private Process start(Map<String, String> env, Path output) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),

@@ -10,10 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,9 +27,6 @@ import io.castiron.etl.contract.RunnerExitCodes;
 import io.castiron.etl.runner.RunnerHarness.StagedFile;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.store.ObjectMetadata;
-import io.castiron.etl.testkit.KafkaTestServer;
-import io.castiron.etl.testkit.PostgresTestServer;
-import io.castiron.etl.testkit.S3TestServer;
 import io.castiron.etl.testkit.TestServers;
 import io.castiron.etl.toml.PipelineToml;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -40,20 +34,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
 /** The runner in this JVM against real S3, PostgreSQL and Kafka servers, real python3 and sh. */
-@ExtendWith(TestServers.class)
 @EnableKubernetesMockClient(crud = true)
-class RunnerTest {
+class RunnerTest extends OnTestServers {
     static KubernetesClient kubernetes;
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path temp;
-    RunnerHarness harness;
-
-    @BeforeEach
-    void servers(S3TestServer s3, PostgresTestServer pg, KafkaTestServer kafka) {
-        harness = new RunnerHarness(s3, pg, kafka);
-    }
 
     private int run(StagedFile file) {
         return new Runner(harness.options(temp.resolve("work"), kubernetes)).run(file.env());

@@ -47,6 +47,10 @@ public class EtlFileStatus {
 
     private Long observedGeneration;
 
+    @JsonPropertyDescription("Set by the runner of a batch (runner.filesPerJob) when it is done with this file,"
+            + " before the batch ends: Processed or ProcessorFailed. The operator then records the phase.")
+    private String runnerOutcome;
+
     public FilePhase getPhase() {
         return phase;
     }
@@ -149,6 +153,14 @@ public class EtlFileStatus {
 
     public void setMessage(String message) {
         this.message = message;
+    }
+
+    public String getRunnerOutcome() {
+        return runnerOutcome;
+    }
+
+    public void setRunnerOutcome(String runnerOutcome) {
+        this.runnerOutcome = runnerOutcome;
     }
 
     public Long getObservedGeneration() {

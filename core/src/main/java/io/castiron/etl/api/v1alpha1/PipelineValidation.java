@@ -176,6 +176,11 @@ public final class PipelineValidation {
             problems.add(new Problem("runner.startTimeoutSeconds",
                     "must be at least 1, found " + runner.getStartTimeoutSeconds()));
         }
+        if (runner.getFilesPerJob() != null
+                && (runner.getFilesPerJob() < 1 || runner.getFilesPerJob() > RunnerSpec.MAX_FILES_PER_JOB)) {
+            problems.add(new Problem("runner.filesPerJob", "must be between 1 and " + RunnerSpec.MAX_FILES_PER_JOB
+                    + ", found " + runner.getFilesPerJob()));
+        }
         if (runner.getBackoffLimit() != null && runner.getBackoffLimit() < 0) {
             problems.add(new Problem("runner.backoffLimit", "must be at least 0, found " + runner.getBackoffLimit()));
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -20,9 +21,12 @@ import io.fabric8.kubernetes.api.model.Toleration;
 /** How each file's Job runs. Unset fields take the operator's defaults. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonPropertyOrder({"image", "imagePullPolicy", "serviceAccountName", "activeDeadlineSeconds", "startTimeoutSeconds",
-        "backoffLimit",
+        "backoffLimit", "filesPerJob",
         "resources", "env", "envFrom", "nodeSelector", "tolerations", "podSecurityContext", "securityContext"})
 public class RunnerSpec {
+    /** The most files one Job may take: their list travels in one environment variable of the Job. */
+    public static final int MAX_FILES_PER_JOB = 100;
+
     @JsonPropertyDescription("Runner image; default: the operator's configured runner image.")
     private String image;
 
@@ -43,6 +47,12 @@ public class RunnerSpec {
     @JsonPropertyDescription("Retries of a Job whose runner failed for a temporary or infrastructure reason.")
     @Min(0)
     private Integer backoffLimit;
+
+    @JsonPropertyDescription("Files one Job takes from the pipeline's queue and processes one after another in one"
+            + " runner (one JVM, one Python interpreter); default 1: a Job per file.")
+    @Min(1)
+    @Max(MAX_FILES_PER_JOB)
+    private Integer filesPerJob;
 
     private ResourceRequirements resources;
 
@@ -106,6 +116,19 @@ public class RunnerSpec {
 
     public void setBackoffLimit(Integer backoffLimit) {
         this.backoffLimit = backoffLimit;
+    }
+
+    public Integer getFilesPerJob() {
+        return filesPerJob;
+    }
+
+    public void setFilesPerJob(Integer filesPerJob) {
+        this.filesPerJob = filesPerJob;
+    }
+
+    /** How many files one Job takes: {@link #getFilesPerJob()}, 1 when unset. */
+    public static int filesPerJob(RunnerSpec runner) {
+        return runner == null || runner.getFilesPerJob() == null ? 1 : runner.getFilesPerJob();
     }
 
     public ResourceRequirements getResources() {

@@ -83,13 +83,26 @@ public class JobObserver {
         String started = job.getStatus() != null && job.getStatus().getStartTime() != null
                 ? job.getStatus().getStartTime() : null;
         if (Jobs.succeeded(job)) {
-            return Observation.of(succeeded(context, file, layout, attempts));
+            return Observation.of(Jobs.isBatch(job) ? batchEnded(context, file, layout, attempts)
+                    : succeeded(context, file, layout, attempts));
         }
         if (Jobs.failed(job).isPresent()) {
             return failed(context, file, layout, job, Jobs.failed(job).get(), attempts);
         }
+        if (Jobs.isBatch(job) && file.getStatus().getRunnerOutcome() != null) {
+            Optional<FilePhase> done = doneInBatch(context, file, layout, attempts);
+            if (done.isPresent()) {
+                return Observation.of(done.get());
+            }
+        }
         if (job.getMetadata().getDeletionTimestamp() != null) {
             // being deleted (its runner did not start in time, or by hand): its deletion is the next event
+            if (!runnerStarted(job) && !START_TIMEOUT.equals(file.getStatus().getReason())
+                    && Duration.between(created(job), Instant.now()).compareTo(startTimeout(pipeline)) >= 0) {
+                // a batch's other file deleted the Job for the start timeout: this file ends in error too
+                writer.note(context, file, START_TIMEOUT, "The runner of Job " + job.getMetadata().getName()
+                        + " did not start within " + startTimeout(pipeline).toSeconds() + " s");
+            }
             return Observation.of(phase);
         }
         if (phase != FilePhase.Running || attempts != value(file.getStatus().getAttempts())) {
@@ -129,8 +142,7 @@ public class JobObserver {
     private Observation notStartedYet(Context<EtlFile> context, EtlFile file, EtlPipeline pipeline, Job job,
             String pipelineKey) {
         Duration timeout = startTimeout(pipeline);
-        Instant created = Times.parse(job.getMetadata().getCreationTimestamp());
-        Duration waited = created == null ? Duration.ZERO : Duration.between(created, Instant.now());
+        Duration waited = Duration.between(created(job), Instant.now());
         if (waited.compareTo(LOOK_AT_LATE_JOBS) < 0 && waited.compareTo(timeout) < 0) {
             return Observation.lookAgain(FilePhase.Running, min(LOOK_AT_LATE_JOBS, timeout).minus(waited));
         }
@@ -152,6 +164,12 @@ public class JobObserver {
         return Observation.lookAgain(FilePhase.Running, min(LOOK_AT_LATE_JOBS, timeout.minus(waited)));
     }
 
+    /** When the Job was created (now, when the cache does not say yet). */
+    private static Instant created(Job job) {
+        Instant created = Times.parse(job.getMetadata().getCreationTimestamp());
+        return created == null ? Instant.now() : created;
+    }
+
     private Duration startTimeout(EtlPipeline pipeline) {
         var runner = pipeline == null ? null : pipeline.getSpec().getRunner();
         return runner != null && runner.getStartTimeoutSeconds() != null
@@ -167,6 +185,59 @@ public class JobObserver {
             }
         });
         return FilePhase.Succeeded;
+    }
+
+    /**
+     * A batch's runner is done with this file ({@code status.runnerOutcome}) while it goes on with the others: the
+     * file's outcome is where the runner moved it. Empty while it is not found there (the Job's end decides then).
+     */
+    private Optional<FilePhase> doneInBatch(Context<EtlFile> context, EtlFile file, StageLayout layout,
+            int attempts) {
+        var where = locator.locate(file, layout);
+        return switch (where.stage()) {
+            case ARCHIVE -> Optional.of(processed(context, file, where.key(), attempts));
+            case ERROR -> Optional.of(processorFailed(context, file, where.key(), attempts));
+            case NOWHERE -> layout.archiveDir().isEmpty()
+                    ? Optional.of(processed(context, file, null, attempts)) : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * A batch's Job succeeded: its runner reached an outcome for each of its files (a processor failure is one), or
+     * left a file canceled before its turn (which the cancel finishes). The file is where that outcome put it.
+     */
+    private FilePhase batchEnded(Context<EtlFile> context, EtlFile file, StageLayout layout, int attempts) {
+        var where = locator.locate(file, layout);
+        return switch (where.stage()) {
+            case ARCHIVE -> processed(context, file, where.key(), attempts);
+            case ERROR -> processorFailed(context, file, where.key(), attempts);
+            case NOWHERE -> layout.archiveDir().isEmpty() ? processed(context, file, null, attempts)
+                    : writer.transition(context, file, FilePhase.Failed, "FileMissing",
+                            "The batch ended and the file is in no stage folder", s -> s.setAttempts(attempts))
+                            .getStatus().getPhase();
+            default -> finalizeFailure(context, file, layout, where.key(), "NotProcessed", "The batch of Job "
+                    + file.getStatus().getJobName() + " ended without processing this file", attempts);
+        };
+    }
+
+    private FilePhase processed(Context<EtlFile> context, EtlFile file, String key, int attempts) {
+        writer.transition(context, file, FilePhase.Succeeded, "Processed", null, s -> {
+            s.setAttempts(attempts);
+            if (key != null) {
+                s.setCurrentKey(key);
+            }
+        });
+        return FilePhase.Succeeded;
+    }
+
+    private FilePhase processorFailed(Context<EtlFile> context, EtlFile file, String key, int attempts) {
+        writer.transition(context, file, FilePhase.Failed, "ProcessorFailed",
+                "The processor failed; see the error log beside the file", s -> {
+                    s.setAttempts(attempts);
+                    s.setCurrentKey(key);
+                });
+        return FilePhase.Failed;
     }
 
     private Observation failed(Context<EtlFile> context, EtlFile file, StageLayout layout, Job job,
@@ -195,14 +266,10 @@ public class JobObserver {
                         attempts));
             }
             case ERROR -> {
-                if (POD_FAILURE_POLICY.equals(condition.getReason())) {
-                    // Runner exit code 3: it moved the file to error and recorded the failure itself.
-                    writer.transition(context, file, FilePhase.Failed, "ProcessorFailed",
-                            "The processor failed; see the error log beside the file", s -> {
-                                s.setAttempts(attempts);
-                                s.setCurrentKey(where.key());
-                            });
-                    return Observation.of(FilePhase.Failed);
+                if (POD_FAILURE_POLICY.equals(condition.getReason()) || Jobs.isBatch(job)) {
+                    // Runner exit code 3, or a batch's runner that went on after this file: it moved the file to
+                    // error and recorded the failure itself.
+                    return Observation.of(processorFailed(context, file, where.key(), attempts));
                 }
                 // An earlier finalization stopped half-way: finish it.
                 return Observation.of(finalizeFailure(context, file, layout, where.key(), condition.getReason(), why,

@@ -1,6 +1,7 @@
 package io.castiron.etl.operator.job;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +34,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 
-/** Builds the Job that processes one file: name = EtlFile name, owner = EtlFile, the runner contract in env. */
+/**
+ * Builds the Job that processes one file (name = EtlFile name, owner = EtlFile) or a batch of files (name = the
+ * first file's, owners = every file of the batch, the first one the controller; their names in an annotation), the
+ * runner contract in env.
+ */
 public final class JobFactory {
     public static final String CONTAINER = "runner";
 
@@ -50,6 +55,12 @@ public final class JobFactory {
      * again when it closes, which made building one Job a sizeable share of the operator's CPU per file.
      */
     public Job build(EtlFile file, EtlPipeline pipeline, JobContract contract) {
+        return build(List.of(file), pipeline, contract);
+    }
+
+    /** A Job for {@code files}, in that order; {@code contract} names the same files in the same order. */
+    public Job build(List<EtlFile> files, EtlPipeline pipeline, JobContract contract) {
+        EtlFile file = files.get(0);
         String name = file.getMetadata().getName();
         Map<String, String> labels = Labels.forFile(pipeline.getMetadata().getName(), name);
         RunnerSpec runner = pipeline.getSpec().getRunner() == null ? new RunnerSpec() : pipeline.getSpec().getRunner();
@@ -95,19 +106,30 @@ public final class JobFactory {
         spec.setPodFailurePolicy(new PodFailurePolicy(failurePolicyRules()));
         spec.setTemplate(template);
 
-        var owner = new OwnerReference();
-        owner.setApiVersion(file.getApiVersion());
-        owner.setKind(file.getKind());
-        owner.setName(name);
-        owner.setUid(file.getMetadata().getUid());
-        owner.setController(true);
-        owner.setBlockOwnerDeletion(true);
+        // The garbage collector deletes a batch's Job once the last of its files is deleted.
+        var owners = new ArrayList<OwnerReference>(files.size());
+        for (EtlFile f : files) {
+            var owner = new OwnerReference();
+            owner.setApiVersion(f.getApiVersion());
+            owner.setKind(f.getKind());
+            owner.setName(f.getMetadata().getName());
+            owner.setUid(f.getMetadata().getUid());
+            owner.setController(owners.isEmpty());
+            owner.setBlockOwnerDeletion(true);
+            owners.add(owner);
+        }
         var metadata = new ObjectMeta();
         metadata.setName(name);
         metadata.setNamespace(file.getMetadata().getNamespace());
         metadata.setLabels(labels);
-        metadata.setAnnotations(Map.of(Labels.PIPELINE_NAME, pipeline.getMetadata().getName()));
-        metadata.setOwnerReferences(List.of(owner));
+        var annotations = new LinkedHashMap<String, String>();
+        annotations.put(Labels.PIPELINE_NAME, pipeline.getMetadata().getName());
+        if (files.size() > 1) {
+            annotations.put(Labels.BATCH_FILES,
+                    String.join(",", files.stream().map(f -> f.getMetadata().getName()).toList()));
+        }
+        metadata.setAnnotations(annotations);
+        metadata.setOwnerReferences(owners);
 
         var job = new Job();
         job.setMetadata(metadata);

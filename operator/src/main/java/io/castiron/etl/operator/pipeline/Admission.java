@@ -20,6 +20,7 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.api.v1alpha1.PipelineValidation;
+import io.castiron.etl.api.v1alpha1.RunnerSpec;
 import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.operator.Metrics;
 import io.castiron.etl.operator.Times;
@@ -72,22 +73,27 @@ public class Admission {
     private static final class Slots {
         /** Jobs this operator created that the pipeline's informer has not shown yet (name -> when). */
         final Map<String, Instant> unseenJobs = new ConcurrentHashMap<>();
+        /** The files of those Jobs (name -> when): a batch's Job is named after its first file only. */
+        final Map<String, Instant> unseenFiles = new ConcurrentHashMap<>();
         /** Files this operator queued that the pipeline's informer has not shown yet (name -> when). */
         final Map<String, Instant> unseenQueued = new ConcurrentHashMap<>();
-        /** Queued files given a slot whose Job is still being created: a file staged meanwhile queues behind them. */
+        /** Jobs given a slot that are still being created: a file staged meanwhile queues behind their files. */
         int admitting;
     }
 
     private final Map<String, Slots> slots = new ConcurrentHashMap<>();
 
     /**
-     * Jobs for as many of the pipeline's queued files as there are free slots, oldest first; none before the Jobs
-     * have been listed (the free slots are not known yet).
+     * Jobs for the pipeline's queued files, oldest first, one per free slot, each taking up to the pipeline's
+     * {@code runner.filesPerJob} files; when fewer files wait than the free slots could take, they are spread over
+     * the slots (parallel runners before full batches). None before the Jobs have been listed (the free slots are
+     * not known yet).
      */
     public Result admit(EtlPipeline pipeline, Context<EtlPipeline> context) {
         String key = EtlPipelineReconciler.pipelineKey(pipeline);
         Slots pipelineSlots = slots.computeIfAbsent(key, k -> new Slots());
         List<EtlFile> reserved;
+        List<List<EtlFile>> batches;
         int active;
         int queued;
         String namespace = pipeline.getMetadata().getNamespace();
@@ -101,25 +107,28 @@ public class Admission {
             if (slotsFree == 0) {
                 // the usual pass under load: nothing to start, so the queue needs counting, not sorting
                 reserved = List.of();
+                batches = List.of();
                 queued = (int) files.stream().filter(f -> isWaiting(f, hasJob)).count();
             } else {
                 List<EtlFile> queue = queue(files, hasJob);
-                reserved = new ArrayList<>(queue.subList(0, Math.min(slotsFree, queue.size())));
-                reserved.forEach(f -> pipelineSlots.unseenJobs.put(f.getMetadata().getName(), Instant.now()));
-                pipelineSlots.admitting += reserved.size();
+                batches = batches(queue, slotsFree, RunnerSpec.filesPerJob(pipeline.getSpec().getRunner()));
+                reserved = batches.stream().flatMap(List::stream).toList();
+                Instant now = Instant.now();
+                batches.forEach(b -> pipelineSlots.unseenJobs.put(b.get(0).getMetadata().getName(), now));
+                reserved.forEach(f -> pipelineSlots.unseenFiles.put(f.getMetadata().getName(), now));
+                pipelineSlots.admitting += batches.size();
                 queued = queue.size();
             }
         }
         int done = 0;
         int refused = 0;
         try {
-            for (EtlFile file : reserved) {
+            for (List<EtlFile> batch : batches) {
                 try {
-                    launch(pipeline, file, file.getStatus().getFileId(), file.getStatus().getCurrentKey(), context,
-                            null, pipelineSlots);
+                    launch(pipeline, batch, context, null, pipelineSlots);
                 } catch (JobRefusedException e) {
-                    // the file's own controller ends it in error; its slot is free again
-                    markRefused(context, file, e.getMessage());
+                    // the files' own controller ends each in error; the slot is free again
+                    batch.forEach(file -> markRefused(context, file, e.getMessage()));
                     refused++;
                 }
                 done++;
@@ -128,16 +137,40 @@ public class Admission {
                 }
             }
         } finally {
-            if (done < reserved.size()) {
+            if (done < batches.size()) {
                 // a launch failed (the reconcile is retried): the slots of this one and the rest are free again
                 synchronized (pipelineSlots) {
-                    pipelineSlots.admitting -= reserved.size() - done;
-                    reserved.subList(done, reserved.size())
-                            .forEach(f -> pipelineSlots.unseenJobs.remove(f.getMetadata().getName()));
+                    pipelineSlots.admitting -= batches.size() - done;
+                    batches.subList(done, batches.size()).forEach(b -> forgetLaunch(pipelineSlots, b));
                 }
             }
         }
-        return new Result(queued - reserved.size(), active + reserved.size() - refused);
+        return new Result(queued - reserved.size(), active + batches.size() - refused);
+    }
+
+    /**
+     * The first files of the queue as the batches of the free slots: at most {@code slotsFree} batches of at most
+     * {@code filesPerJob} files, as even as the files allow (one file per Job when {@code filesPerJob} is 1).
+     */
+    static List<List<EtlFile>> batches(List<EtlFile> queue, int slotsFree, int filesPerJob) {
+        int jobs = Math.min(slotsFree, queue.size());
+        if (jobs == 0) {
+            return List.of();
+        }
+        int take = Math.min(queue.size(), jobs * filesPerJob);
+        var batches = new ArrayList<List<EtlFile>>(jobs);
+        int from = 0;
+        for (int j = 0; j < jobs; j++) {
+            int size = take / jobs + (j < take % jobs ? 1 : 0);
+            batches.add(queue.subList(from, from + size));
+            from += size;
+        }
+        return batches;
+    }
+
+    private static void forgetLaunch(Slots pipelineSlots, List<EtlFile> batch) {
+        pipelineSlots.unseenJobs.remove(batch.get(0).getMetadata().getName());
+        batch.forEach(f -> pipelineSlots.unseenFiles.remove(f.getMetadata().getName()));
     }
 
     /**
@@ -188,8 +221,9 @@ public class Admission {
                 return new Staged(null, queuedTime);
             }
             pipelineSlots.unseenJobs.put(name, Instant.now());
+            pipelineSlots.unseenFiles.put(name, Instant.now());
         }
-        Job job = launch(pipeline, file, fileId, processingKey, context, jobSource, pipelineSlots);
+        Job job = launch(pipeline, List.of(file), fileId, processingKey, context, jobSource, pipelineSlots);
         return new Staged(job.getMetadata().getName(), queuedTime);
     }
 
@@ -201,12 +235,14 @@ public class Admission {
         Instant forgetBefore = Instant.now().minus(UNSEEN_FOR_AT_MOST);
         pipelineSlots.unseenJobs.entrySet()
                 .removeIf(e -> e.getValue().isBefore(forgetBefore) || index.hasJob(namespace, e.getKey()));
+        pipelineSlots.unseenFiles.entrySet()
+                .removeIf(e -> e.getValue().isBefore(forgetBefore) || index.hasJob(namespace, e.getKey()));
         return pipelineSlots.unseenJobs.size() + index.activeJobs(key).size();
     }
 
     /** Whether a file (by name) has a Job, shown by the informer or launched since. */
     private Predicate<String> hasJob(Slots pipelineSlots, String namespace) {
-        return name -> pipelineSlots.unseenJobs.containsKey(name) || index.hasJob(namespace, name);
+        return name -> pipelineSlots.unseenFiles.containsKey(name) || index.hasJob(namespace, name);
     }
 
     /**
@@ -254,19 +290,32 @@ public class Admission {
                 .toList();
     }
 
+    /** A queued batch's Job: the files' ids and processing keys are in their status since staging. */
+    private Job launch(EtlPipeline pipeline, List<EtlFile> batch, Context<EtlPipeline> context,
+            InformerEventSource<Job, EtlPipeline> jobSource, Slots pipelineSlots) {
+        EtlFile first = batch.get(0);
+        return launch(pipeline, batch, first.getStatus().getFileId(), first.getStatus().getCurrentKey(), context,
+                jobSource, pipelineSlots);
+    }
+
     /**
-     * Creates the file's Job in its reserved slot, or finds it there already (AlreadyExists), which keeps the slot
-     * taken; returns it. Any other failure gives the slot back. With {@code jobSource} (the file's own controller)
-     * the Job is cached there at once, so the file's next reconcile sees it; without, the file learns of it from the
-     * watch.
+     * Creates the Job of {@code batch} (the first file's id and processing key given, the others' read from their
+     * status) in its reserved slot, or finds it there already (AlreadyExists), which keeps the slot taken; returns
+     * it. Any other failure gives the slot back. With {@code jobSource} (the file's own controller) the Job is cached
+     * there at once, so the file's next reconcile sees it; without, the file learns of it from the watch.
      */
-    private <P extends HasMetadata> Job launch(EtlPipeline pipeline, EtlFile file, String fileId,
+    private <P extends HasMetadata> Job launch(EtlPipeline pipeline, List<EtlFile> batch, String fileId,
             String processingKey, Context<P> context, InformerEventSource<Job, P> jobSource, Slots pipelineSlots) {
+        EtlFile file = batch.get(0);
         String namespace = file.getMetadata().getNamespace();
         var contract = JobContract.of(fileId, file.getMetadata().getName(), namespace,
                 pipeline.getMetadata().getName(), pipeline.getSpec(), processingKey,
-                file.getSpec().getOriginalName());
-        Job job = jobFactory.build(file, pipeline, contract);
+                file.getSpec().getOriginalName())
+                .withMoreFiles(batch.subList(1, batch.size()).stream()
+                        .map(f -> new JobContract.BatchFile(f.getStatus().getFileId(), f.getMetadata().getName(),
+                                f.getStatus().getCurrentKey(), f.getSpec().getOriginalName()))
+                        .toList());
+        Job job = jobFactory.build(batch, pipeline, contract);
         try {
             if (jobSource == null) {
                 context.getClient().resource(job).create();
@@ -277,7 +326,7 @@ public class Admission {
             if (e instanceof KubernetesClientException k && k.getCode() == 409) {
                 return job;
             }
-            pipelineSlots.unseenJobs.remove(file.getMetadata().getName());
+            forgetLaunch(pipelineSlots, batch);
             if (e instanceof KubernetesClientException k && JobRefusedException.refuses(k.getCode())) {
                 String reason = k.getStatus() != null && k.getStatus().getMessage() != null
                         ? k.getStatus().getMessage() : k.getMessage();
@@ -286,12 +335,19 @@ public class Admission {
             }
             throw e;
         }
-        LOG.infof("pipeline %s/%s: file %s (%s) launched Job %s", namespace, pipeline.getMetadata().getName(),
-                contract.fileId(), contract.processingKey(), job.getMetadata().getName());
-        Instant claimed = Times.parse(file.getMetadata().getCreationTimestamp());
-        if (claimed != null) {
-            metrics.claimToStart(namespace, pipeline.getMetadata().getName(),
-                    Duration.between(claimed, Instant.now()));
+        if (batch.size() == 1) {
+            LOG.infof("pipeline %s/%s: file %s (%s) launched Job %s", namespace, pipeline.getMetadata().getName(),
+                    contract.fileId(), contract.processingKey(), job.getMetadata().getName());
+        } else {
+            LOG.infof("pipeline %s/%s: files %s launched Job %s", namespace, pipeline.getMetadata().getName(),
+                    contract.files().stream().map(JobContract::fileId).toList(), job.getMetadata().getName());
+        }
+        Instant now = Instant.now();
+        for (EtlFile f : batch) {
+            Instant claimed = Times.parse(f.getMetadata().getCreationTimestamp());
+            if (claimed != null) {
+                metrics.claimToStart(namespace, pipeline.getMetadata().getName(), Duration.between(claimed, now));
+            }
         }
         return job;
     }

@@ -65,7 +65,8 @@ public class PipelineIndex {
     public void useJobs(InformerEventSource<Job, ?> jobSource) {
         jobSource.addIndexers(Map.of(
                 QUEUED_OR_ACTIVE, (Job j) -> Jobs.isActive(j) ? pipelineKeyOf(j) : List.of(),
-                BY_NAME, (Job j) -> List.of(nameKey(j))));
+                BY_NAME, (Job j) -> Jobs.files(j).stream()
+                        .map(file -> j.getMetadata().getNamespace() + "/" + file).toList()));
         this.jobs = jobSource;
     }
 
@@ -145,7 +146,7 @@ public class PipelineIndex {
         return jobs.byIndex(QUEUED_OR_ACTIVE, key);
     }
 
-    /** Whether the Job informer has shown a Job of that name. */
+    /** Whether the Job informer has shown a Job of that name, or one whose batch takes the file of that name. */
     boolean hasJob(String namespace, String name) {
         return !jobs.byIndex(BY_NAME, namespace + "/" + name).isEmpty();
     }

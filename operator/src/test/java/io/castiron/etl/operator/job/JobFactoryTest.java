@@ -15,6 +15,7 @@ import io.castiron.etl.api.v1alpha1.RunnerSpec;
 import io.castiron.etl.api.v1alpha1.Stages;
 import io.castiron.etl.config.Settings;
 import io.castiron.etl.contract.JobContract;
+import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.operator.Labels;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -79,6 +80,32 @@ class JobFactoryTest {
                 .containsEntry(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry(Labels.PIPELINE, "csv");
         assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+    }
+
+    @Test
+    void aBatchJobIsNamedAfterItsFirstFileOwnedByEachAndNamesThemInOrder() {
+        var p = pipeline(null);
+        var first = file();
+        var second = file();
+        second.getMetadata().setName("more-csv-fedcba9876543210");
+        second.getMetadata().setUid("8e2a7d2f-6b0d-4b64-8e2a-2a2a4d2a1b22");
+        var contract = JobContract.of(first.getMetadata().getUid(), first.getMetadata().getName(), "etl", "csv",
+                p.getSpec(), "proc/x-data.csv", "data.csv").withMoreFiles(List.of(new JobContract.BatchFile(
+                        second.getMetadata().getUid(), second.getMetadata().getName(), "proc/y-more.csv", "more.csv")));
+        Job job = new JobFactory(DEFAULTS, SETTINGS).build(List.of(first, second), p, contract);
+
+        assertThat(job.getMetadata().getName()).isEqualTo("data-csv-0123456789abcdef");
+        assertThat(job.getMetadata().getOwnerReferences()).extracting(o -> o.getUid() + " " + o.getController())
+                .containsExactly("7d1f6c1e-5a9c-4a53-9d0c-1f1f3c1f0a11 true", "8e2a7d2f-6b0d-4b64-8e2a-2a2a4d2a1b22 false");
+        assertThat(job.getMetadata().getAnnotations()).containsEntry(Labels.BATCH_FILES,
+                "data-csv-0123456789abcdef,more-csv-fedcba9876543210");
+        assertThat(Jobs.files(job)).containsExactly("data-csv-0123456789abcdef", "more-csv-fedcba9876543210");
+        assertThat(Jobs.isBatch(job)).isTrue();
+        assertThat(env(job).get(JobContract.BATCH_JSON).getValue()).contains("proc/y-more.csv");
+        Job single = build(null);
+        assertThat(Jobs.isBatch(single)).isFalse();
+        assertThat(Jobs.files(single)).containsExactly("data-csv-0123456789abcdef");
+        assertThat(env(single)).doesNotContainKey(JobContract.BATCH_JSON);
     }
 
     @Test

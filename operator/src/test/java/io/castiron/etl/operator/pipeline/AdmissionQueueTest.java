@@ -25,6 +25,19 @@ class AdmissionQueueTest {
                 .containsExactly("c-earlier", "b-on-the-second", "a-later");
     }
 
+    @Test
+    void theFreeSlotsTakeBatchesOfAtMostFilesPerJobAndSpreadAShortQueueOverTheSlots() {
+        var queue = java.util.stream.IntStream.range(0, 23).mapToObj(i -> queued("f" + i, null)).toList();
+        assertThat(Admission.batches(queue, 2, 10)).extracting(List::size).containsExactly(10, 10);
+        assertThat(Admission.batches(queue, 4, 10)).extracting(List::size).containsExactly(6, 6, 6, 5);
+        assertThat(Admission.batches(queue, 3, 1)).extracting(List::size).containsExactly(1, 1, 1);
+        assertThat(Admission.batches(queue.subList(0, 2), 4, 10)).extracting(List::size).containsExactly(1, 1);
+        assertThat(Admission.batches(queue, 0, 10)).isEmpty();
+        // oldest first, in order, each file once
+        assertThat(Admission.batches(queue, 3, 2).stream().flatMap(List::stream).map(f -> f.getMetadata().getName()))
+                .containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
+    }
+
     private static EtlFile queued(String name, String queuedTime) {
         var file = new EtlFile();
         file.setMetadata(new ObjectMetaBuilder().withName(name).build());

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,9 +98,13 @@ final class ChildProcess {
             stopRequested = true;
             running = process;
         }
-        if (running == null) {
-            return;
+        if (running != null) {
+            stopTree(running, label);
         }
+    }
+
+    /** SIGTERM to {@code running} and its descendants; SIGKILL to those still alive after {@link #STOP_GRACE}. */
+    static void stopTree(Process running, String label) {
         var tree = new ArrayList<ProcessHandle>();
         tree.add(running.toHandle());
         running.descendants().forEach(tree::add);
@@ -119,13 +124,20 @@ final class ChildProcess {
     }
 
     private static Thread pump(InputStream stream, PrintStream target, OutputTail tail, String name) {
+        return pump(stream, name, line -> {
+            target.println(line);
+            if (tail != null) {
+                tail.add(line);
+            }
+        });
+    }
+
+    /** A daemon thread that hands each line of {@code stream} to {@code lines} until its end. */
+    static Thread pump(InputStream stream, String name, Consumer<String> lines) {
         var thread = new Thread(() -> {
             try (var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    target.println(line);
-                    if (tail != null) {
-                        tail.add(line);
-                    }
+                    lines.accept(line);
                 }
             } catch (IOException e) {
                 LOG.debug("{}: {}", name, e.toString());

@@ -22,6 +22,13 @@ public final class ProcessorEnvironment {
     /** The runner's environment (the process's, in a Job) plus the processor's variables. */
     static Map<String, String> of(ProcessorCall call, String progressPipe) {
         var env = new LinkedHashMap<String, String>(call.environment());
+        env.putAll(ofFile(call, progressPipe));
+        return env;
+    }
+
+    /** The processor's variables alone: what changes from one file of a batch to the next. */
+    static Map<String, String> ofFile(ProcessorCall call, String progressPipe) {
+        var env = new LinkedHashMap<String, String>();
         env.put(FILENAME, call.file().toAbsolutePath().toString());
         env.put(ORIGINAL_NAME, call.originalName());
         env.put(FILE_ID, call.fileId());
