@@ -20,11 +20,19 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import io.castiron.etl.config.Settings;
+import io.castiron.etl.events.Event;
+import io.castiron.etl.events.EventOutbox;
+import io.castiron.etl.events.JobStatus;
 
 /**
  * Reads and writes {@code filestatusrecord}, the original ray-worker's table, with plain JDBC. Every timestamp is
  * the database's {@code now()} in UTC, stored without a time zone as the original stored it. Updates of a row that
  * does not exist fail with a {@link StatusStoreException} naming the id.
+ *
+ * <p>The Kafka message that reports a change of the row goes into the {@link EventOutbox} in the same transaction
+ * as the change: {@code job_created} with the new row, the final status when {@link #finish} changes the status,
+ * {@code processing} when a runner attempt starts (if the outbox announces it). A committed change always has its
+ * message, and a retried write that changes nothing adds none.
  */
 public final class StatusStore {
     public static final String TABLE = "filestatusrecord";
@@ -35,18 +43,26 @@ public final class StatusStore {
             + " attempts, progress, task, committed, error, started_dt, finished_dt";
 
     private final DataSource dataSource;
+    private final EventOutbox outbox;
 
+    /** A store that writes no Kafka messages. */
     public StatusStore(DataSource dataSource) {
+        this(dataSource, EventOutbox.disabled());
+    }
+
+    public StatusStore(DataSource dataSource, EventOutbox outbox) {
         this.dataSource = dataSource;
+        this.outbox = outbox;
     }
 
     /**
-     * A store on the Postgres of {@code settings} for a short-lived process (the runner): connections are reused
-     * while they have been idle less than a minute, so a run logs in once, not once per statement. A server should
-     * pool {@link #dataSource(Settings)} instead.
+     * A store on the Postgres of {@code settings}, writing messages for their Kafka topic, for a short-lived process
+     * (the runner): connections are reused while they have been idle less than a minute, so a run logs in once, not
+     * once per statement. A server should pool {@link #dataSource(Settings)} instead.
      */
     public static StatusStore from(Settings settings) {
-        return new StatusStore(new ReusingDataSource(dataSource(settings), Duration.ofMinutes(1)));
+        return new StatusStore(new ReusingDataSource(dataSource(settings), Duration.ofMinutes(1)),
+                EventOutbox.from(settings));
     }
 
     public static DataSource dataSource(Settings settings) {
@@ -75,52 +91,77 @@ public final class StatusStore {
 
     /** Inserts the row unless one with its id exists (staging may be retried); true when it inserted. */
     public boolean insert(FileStatusRecord r) {
+        return insert(r, null);
+    }
+
+    /**
+     * Inserts the row unless one with its id exists and, in the same transaction, queues {@code announced} (the
+     * file's {@code job_created}; null for none) when it inserted: a retried staging neither loses nor repeats it.
+     */
+    public boolean insert(FileStatusRecord r, Event announced) {
         String sql = "INSERT INTO " + TABLE + " (id, bucket_name, file_name, original_filename, status, event_name,"
                 + " size, content_type, minio_metadata, user_dn, pipeline, namespace, created_dt, updated_dt)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NOW + ", " + NOW + ") ON CONFLICT (id) DO NOTHING";
-        return update("insert", r.id(), sql, ps -> {
-            ps.setObject(1, r.id());
-            ps.setString(2, r.bucketName());
-            ps.setString(3, r.fileName());
-            ps.setString(4, r.originalFilename());
-            ps.setString(5, r.status().value());
-            ps.setString(6, r.eventName());
-            setLong(ps, 7, r.size());
-            ps.setString(8, r.contentType());
-            ps.setString(9, r.minioMetadata());
-            ps.setString(10, r.userDn());
-            ps.setString(11, r.pipeline());
-            ps.setString(12, r.namespace());
-        }) == 1;
+        return inTransaction("insert", r.id(), c -> {
+            boolean inserted = execute(c, sql, ps -> {
+                ps.setObject(1, r.id());
+                ps.setString(2, r.bucketName());
+                ps.setString(3, r.fileName());
+                ps.setString(4, r.originalFilename());
+                ps.setString(5, r.status().value());
+                ps.setString(6, r.eventName());
+                setLong(ps, 7, r.size());
+                ps.setString(8, r.contentType());
+                ps.setString(9, r.minioMetadata());
+                ps.setString(10, r.userDn());
+                ps.setString(11, r.pipeline());
+                ps.setString(12, r.namespace());
+            }) == 1;
+            if (inserted && announced != null) {
+                outbox.append(c, List.of(announced));
+            }
+            return inserted;
+        });
     }
 
     /**
      * Status Processing for attempt {@code attempt} run by {@code jobName}; clears a previous attempt's outcome.
-     * False, and nothing changed, when the file was canceled before it started ({@link #cancelUnlessStarted}): the
-     * one statement decides between a runner starting the file and a cancel taking it out of a batch.
+     * Queues a {@code processing} message with it when the outbox announces attempts. False, and nothing changed,
+     * when the file was canceled before it started ({@link #cancelUnlessStarted}): the one statement decides between
+     * a runner starting the file and a cancel taking it out of a batch.
      */
     public boolean markProcessing(UUID id, int attempt, String jobName) {
-        int updated = update("mark processing", id,
-                "UPDATE " + TABLE + " SET status = ?, attempts = ?, job_name = ?, started_dt = " + NOW + ","
-                        + " finished_dt = NULL, error = NULL, updated_dt = " + NOW + " WHERE id = ? AND status <> ?",
-                ps -> {
-                    ps.setString(1, FileStatus.PROCESSING.value());
-                    ps.setInt(2, attempt);
-                    ps.setString(3, jobName);
-                    ps.setObject(4, id);
-                    ps.setString(5, FileStatus.CANCELED.value());
-                });
-        if (updated == 1) {
+        return inTransaction("mark processing", id, c -> {
+            int updated = execute(c,
+                    "UPDATE " + TABLE + " SET status = ?, attempts = ?, job_name = ?, started_dt = " + NOW + ","
+                            + " finished_dt = NULL, error = NULL, updated_dt = " + NOW + " WHERE id = ? AND status <> ?",
+                    ps -> {
+                        ps.setString(1, FileStatus.PROCESSING.value());
+                        ps.setInt(2, attempt);
+                        ps.setString(3, jobName);
+                        ps.setObject(4, id);
+                        ps.setString(5, FileStatus.CANCELED.value());
+                    });
+            if (updated == 0) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE id = ?")) {
+                    ps.setObject(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        requireRow("mark processing", id, rs.next() ? 1 : 0);
+                    }
+                }
+                return false;
+            }
+            if (outbox.announcesProcessing()) {
+                outbox.append(c, List.of(Event.status(id.toString(), JobStatus.PROCESSING)));
+            }
             return true;
-        }
-        requireRow("mark processing", id, findById(id).isPresent() ? 1 : 0);
-        return false;
+        });
     }
 
     /**
      * Marks the file Canceled unless a runner has started it (its status is past Queued): true when the file is now
      * Canceled and no runner will start it, false when a runner has it or it has finished. Compare
-     * {@link #markProcessing}.
+     * {@link #markProcessing}. The {@code canceled} message comes with {@link #finish}, which records the cancel.
      */
     public boolean cancelUnlessStarted(UUID id) {
         return update("cancel", id, "UPDATE " + TABLE + " SET status = ?, updated_dt = " + NOW
@@ -151,22 +192,57 @@ public final class StatusStore {
 
     /**
      * Records the outcome: a final status, the key the file now has (null keeps it) and the error (null for
-     * none).
+     * none). Unless the row was finished with this status already, the status message ({@code success},
+     * {@code failure}, {@code canceled}) is queued in the same transaction: finishing a row again queues nothing, so
+     * each file gets one.
      */
     public void finish(UUID id, FileStatus status, String key, String error) {
         if (!status.isFinal()) {
             throw new IllegalArgumentException("cannot finish file " + id + " with status " + status
                     + "; use Complete, Failed or Canceled");
         }
-        requireRow("finish", id, update("finish", id,
-                "UPDATE " + TABLE + " SET status = ?, file_name = COALESCE(?, file_name), error = ?,"
-                        + " finished_dt = " + NOW + ", updated_dt = " + NOW + " WHERE id = ?",
-                ps -> {
-                    ps.setString(1, status.value());
-                    ps.setString(2, key);
-                    ps.setString(3, error);
-                    ps.setObject(4, id);
-                }));
+        // the subquery locks the row and returns what it said before this update
+        String sql = "UPDATE " + TABLE + " f SET status = ?, file_name = COALESCE(?, f.file_name), error = ?,"
+                + " finished_dt = " + NOW + ", updated_dt = " + NOW
+                + " FROM (SELECT id, status, finished_dt FROM " + TABLE + " WHERE id = ? FOR UPDATE) before"
+                + " WHERE f.id = before.id RETURNING before.status, before.finished_dt IS NOT NULL";
+        inTransaction("finish", id, c -> {
+            boolean recordedBefore;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, status.value());
+                ps.setString(2, key);
+                ps.setString(3, error);
+                ps.setObject(4, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    requireRow("finish", id, rs.next() ? 1 : 0);
+                    // a cancel taking a file out of a batch sets Canceled first, without finishing the row
+                    recordedBefore = status.value().equals(rs.getString(1)) && rs.getBoolean(2);
+                }
+            }
+            if (!recordedBefore) {
+                outbox.append(c, List.of(Event.status(id.toString(), JobStatus.of(status))));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Queues {@code events} (a runner's progress messages), in this order, in a transaction of their own; nothing
+     * when the outbox is disabled.
+     */
+    public void queueEvents(List<Event> events) {
+        if (!queuesEvents() || events.isEmpty()) {
+            return;
+        }
+        inTransaction("queue " + events.size() + " messages of", events.get(0).jobId(), c -> {
+            outbox.append(c, events);
+            return null;
+        });
+    }
+
+    /** Whether this store writes Kafka messages (false without Kafka bootstrap servers). */
+    public boolean queuesEvents() {
+        return outbox.enabled();
     }
 
     /** The file's object moved to {@code key}. */
@@ -210,6 +286,41 @@ public final class StatusStore {
     @FunctionalInterface
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: all of it is committed, or none. */
+    private <T> T inTransaction(String operation, Object id, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                c.setAutoCommit(true); // a reused connection goes back as it came
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StatusStoreException("cannot " + operation + " " + TABLE + " row " + id + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static int execute(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        }
     }
 
     private int update(String operation, UUID id, String sql, Binder binder) {

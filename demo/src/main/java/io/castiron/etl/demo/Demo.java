@@ -29,6 +29,7 @@ import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.EtlPipelineStatus;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.config.Settings;
+import io.castiron.etl.events.EventOutbox;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.StatusStore;
 import io.castiron.etl.testkit.KafkaTestServer;
@@ -510,9 +511,20 @@ public final class Demo implements AutoCloseable {
 
     private void printMessages() {
         String topic = settings().kafkaTopic();
+        await("the operator to publish the Kafka messages in table " + EventOutbox.TABLE, this::outboxEmpty);
         var records = kafka.readAll(topic);
         progress("Kafka, topic " + topic + " (" + records.size() + " messages):");
         records.forEach(r -> out.println("    " + r.key() + "  " + r.value()));
+    }
+
+    private boolean outboxEmpty() {
+        try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*) FROM " + EventOutbox.TABLE)) {
+            return rows.next() && rows.getLong(1) == 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the messages in table " + EventOutbox.TABLE, e);
+        }
     }
 
     private static String columns(List<List<String>> table) {

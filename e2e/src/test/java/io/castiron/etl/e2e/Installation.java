@@ -118,13 +118,22 @@ abstract class Installation implements AutoCloseable {
         return new Installed(name, bucket, folder);
     }
 
-    /** The events topic has a message for {@code jobId} that contains {@code text}. */
+    /**
+     * The events topic has, or soon has (once the operator's relay publishes it), a message for {@code jobId} that
+     * contains {@code text}.
+     */
     void assertEventFor(String jobId, String text) {
-        assertThat(KafkaTestServer.shared().readAll(settings.kafkaTopic()))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(KafkaTestServer.shared().readAll(settings.kafkaTopic()))
                 .anySatisfy(r -> {
                     assertThat(r.key()).isEqualTo(jobId);
                     assertThat(r.value()).contains(text);
-                });
+                }));
+    }
+
+    /** The values of {@code jobId}'s messages on the events topic, in topic order. */
+    List<String> eventsFor(String jobId) {
+        return KafkaTestServer.shared().readAll(settings.kafkaTopic()).stream()
+                .filter(r -> jobId.equals(r.key())).map(r -> r.value()).toList();
     }
 
     EtlPipeline awaitPipeline(String name) {

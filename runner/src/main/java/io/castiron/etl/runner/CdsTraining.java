@@ -13,7 +13,6 @@ import io.castiron.etl.api.v1alpha1.Processor;
 import io.castiron.etl.api.v1alpha1.Stages;
 import io.castiron.etl.config.Settings;
 import io.castiron.etl.contract.JobContract;
-import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.runner.processor.PythonSettings;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
@@ -21,10 +20,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * {@code cds-training}: goes through what a Job's run loads, with no server and no cluster, so that the image build
  * can record those classes in the class-data (AppCDS) archive that {@code bin/castiron-runner} starts the runner
  * with. A run reads a made-up contract from its environment and meets S3 and PostgreSQL at a closed local port
- * (each client is made and its first request fails); the Kafka client, which a run starts at its first event, is
- * made beside it; then {@code try} runs a shell processor that reports progress; the Kubernetes client that
- * patches progress is made last. What a closed port never reaches (the
- * clients' handling of real responses: PostgreSQL's session, Kafka's protocol messages, MinIO's XML) is loaded from
+ * (each client is made and its first request fails); then {@code try} runs a shell processor that reports progress;
+ * the Kubernetes client that patches progress is made last. What a closed port never reaches (the
+ * clients' handling of real responses: PostgreSQL's session, MinIO's XML) is loaded from
  * {@link #CLASS_LIST}, the classes that real runs loaded. What fails here is expected; only what got loaded
  * matters, so it exits 0.
  */
@@ -59,8 +57,6 @@ final class CdsTraining {
             environment.put(Settings.KAFKA_BOOTSTRAP_SERVERS, CLOSED);
             new Runner(new Runner.Options(new Retry(1, Duration.ZERO), PythonSettings.from(environment, List.of()),
                     dir, Runner.Options.DEFAULT_STATUS_INTERVAL, null)).run(environment);
-            // a run starts the Kafka client at its first event, which this run (no S3) never reaches
-            EventPublisher.create(Settings.from(environment)).close();
 
             System.out.println("[cds-training] try: a shell processor that reports progress");
             Path toml = Files.writeString(dir.resolve("training.toml"), "[castiron.etl]\n"

@@ -3,24 +3,23 @@ package io.castiron.etl.runner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.castiron.etl.events.EventPublisher;
 import io.castiron.etl.processor.Progress;
 import io.castiron.etl.runner.progress.ThrottledProgress;
 
 /**
- * Where a file's progress goes: every update to Kafka, in order (when the broker is behind, the call waits, and so
- * do the processor's writes to the pipe), and the latest state, throttled, to the PostgreSQL row and the EtlFile
- * status.
+ * Where a file's progress goes: every update to its Kafka messages, in order (when PostgreSQL is behind, the call
+ * waits, and so do the processor's writes to the pipe), and the latest state, throttled, to the PostgreSQL row and
+ * the EtlFile status.
  */
 final class ProgressForwarder implements Progress {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressForwarder.class);
 
-    private final EventPublisher events;
+    private final ProgressMessages messages;
     private final String fileId;
     private final ThrottledProgress stored;
 
-    ProgressForwarder(EventPublisher events, String fileId, ThrottledProgress stored) {
-        this.events = events;
+    ProgressForwarder(ProgressMessages messages, String fileId, ThrottledProgress stored) {
+        this.messages = messages;
         this.fileId = fileId;
         this.stored = stored;
     }
@@ -32,7 +31,7 @@ final class ProgressForwarder implements Progress {
             return;
         }
         LOG.debug("file {}: progress {}", fileId, fraction);
-        events.progress(fileId, fraction);
+        messages.progress(fileId, fraction);
         stored.progress(fraction);
     }
 
@@ -42,7 +41,7 @@ final class ProgressForwarder implements Progress {
             return;
         }
         LOG.debug("file {}: task {}", fileId, text);
-        events.task(fileId, text);
+        messages.task(fileId, text);
         stored.task(text);
     }
 
@@ -52,7 +51,7 @@ final class ProgressForwarder implements Progress {
             return;
         }
         LOG.debug("file {}: committed {}", fileId, count);
-        events.committed(fileId, count);
+        messages.committed(fileId, count);
         stored.committed(count);
     }
 }

@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
 import io.castiron.etl.config.Settings;
 import io.castiron.etl.contract.JobContract;
 import io.castiron.etl.contract.RunnerExitCodes;
-import io.castiron.etl.events.EventPublisher;
-import io.castiron.etl.events.JobStatus;
 import io.castiron.etl.runner.processor.LocalProcessor;
 import io.castiron.etl.runner.processor.LocalProcessors;
 import io.castiron.etl.runner.processor.ProcessorCall;
@@ -43,8 +41,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /**
  * Processes the one file of a Job (docs/architecture.md, lifecycle step 7, "Run"): reads the contract, downloads the file
  * (the same request tells whether an earlier attempt finished it), marks the row Processing, runs the processor
- * while forwarding its progress, then moves the file to archive or error and records the outcome. {@link #run}
- * returns the process exit code ({@link RunnerExitCodes}).
+ * while forwarding its progress, then moves the file to archive or error and records the outcome. Its Kafka messages
+ * go into the event outbox in PostgreSQL, each status with the row change it reports, for the operator's relay to
+ * publish: a run never talks to Kafka. {@link #run} returns the process exit code ({@link RunnerExitCodes}).
  */
 public final class Runner {
     private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
@@ -117,11 +116,10 @@ public final class Runner {
             return RunnerExitCodes.BAD_CONTRACT;
         }
         Settings settings = Settings.from(environment);
-        try (var events = new BackgroundEventPublisher(
-                () -> EventPublisher.create(settings, EventPublisher.WhenFull.WAIT));
+        StatusStore rows = StatusStore.from(settings);
+        try (var messages = new ProgressMessages(rows);
                 var processor = LocalProcessors.of(contract.processor(), options.python())) {
-            var shared = new Shared(environment, options.objectStores().apply(settings), StatusStore.from(settings),
-                    events, processor, settings.kafkaProcessingStatus());
+            var shared = new Shared(environment, options.objectStores().apply(settings), rows, messages, processor);
             if (files.size() == 1) {
                 return runOne(contract, shared);
             }
@@ -129,9 +127,12 @@ public final class Runner {
         }
     }
 
-    /** What the files of one run share: connections, the event queue, the processor (one Python interpreter). */
+    /**
+     * What the files of one run share: connections, the queue of progress messages, the processor (one Python
+     * interpreter).
+     */
     private record Shared(Map<String, String> environment, ObjectStore store, StatusStore rows,
-            BackgroundEventPublisher events, LocalProcessor processor, boolean announceProcessing) {
+            ProgressMessages messages, LocalProcessor processor) {
     }
 
     private int runOne(JobContract contract, Shared shared) {
@@ -206,11 +207,10 @@ public final class Runner {
         private final Map<String, String> environment;
         private final ObjectStore store;
         private final StatusStore rows;
-        private final BackgroundEventPublisher events;
+        private final ProgressMessages messages;
         private final LocalProcessor processor;
         private final StageLayout layout;
         private final String bucket;
-        private final boolean announceProcessing;
         private final Retry retry = options.retry();
 
         FileRun(JobContract contract, UUID id, Shared shared) {
@@ -219,9 +219,8 @@ public final class Runner {
             this.environment = shared.environment();
             this.store = shared.store();
             this.rows = shared.rows();
-            this.events = shared.events();
+            this.messages = shared.messages();
             this.processor = shared.processor();
-            this.announceProcessing = shared.announceProcessing();
             this.layout = contract.layout();
             this.bucket = contract.bucket();
         }
@@ -255,14 +254,11 @@ public final class Runner {
                     }
                 }
                 int attempt = row.attempts() + 1;
+                // with ETL_KAFKA_PROCESSING_STATUS, the row's change queues the processing message
                 if (!retry.call("mark file " + id + " Processing", () -> rows.markProcessing(id, attempt,
                         contract.etlFileName()))) {
                     log("was canceled before it started; s3://{}/{} is left for the operator", bucket, key);
                     return CANCELED_BEFORE_START;
-                }
-                events.start();
-                if (announceProcessing) {
-                    events.status(contract.fileId(), JobStatus.PROCESSING);
                 }
                 log("processing s3://{}/{} (attempt {})", bucket, key, attempt);
                 if (stopRequested.get()) {
@@ -270,6 +266,7 @@ public final class Runner {
                     return RunnerExitCodes.TERMINATED;
                 }
                 ProcessorOutcome outcome = process(file, workDir, object.get());
+                messages.flush(); // every progress message is queued before the final status's
                 return finish(outcome, object.get(), attempt > 1);
             } catch (IOException e) {
                 throw new InfrastructureException("cannot prepare the local folder for file " + id + " in "
@@ -297,7 +294,7 @@ public final class Runner {
                 }
             });
             var call = new ProcessorCall(file, contract.fileId(), contract.originalName(),
-                    processorMetadata(object), ProcessorCall.fileMetadata(object.headers()), workDir, new ProgressForwarder(events, contract.fileId(), stored),
+                    processorMetadata(object), ProcessorCall.fileMetadata(object.headers()), workDir, new ProgressForwarder(messages, contract.fileId(), stored),
                     environment);
             running = processor;
             try {
@@ -354,7 +351,6 @@ public final class Runner {
                 retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
                 log("processed; the pipeline has no archive folder, so s3://{}/{} was deleted", bucket, key);
             }
-            events.status(contract.fileId(), JobStatus.SUCCESS);
             return RunnerExitCodes.PROCESSED;
         }
 
@@ -374,7 +370,6 @@ public final class Runner {
                     () -> store.move(bucket, object, errorKey, ObjectMetadata.status(FileStatus.FAILED)));
             String error = shorten(outcome.error());
             retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey, error));
-            events.status(contract.fileId(), JobStatus.FAILURE);
             LOG.info("pipeline {} file {}: failed, moved to s3://{}/{}: {}", contract.pipeline(), id, bucket, errorKey,
                     error);
             return RunnerExitCodes.PROCESSOR_FAILED;
@@ -395,7 +390,6 @@ public final class Runner {
                 retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
                 retry.run("mark file " + id + " Complete",
                         () -> rows.finish(id, FileStatus.COMPLETE, archiveKey.get(), null));
-                events.status(contract.fileId(), JobStatus.SUCCESS);
                 return Optional.of(RunnerExitCodes.PROCESSED);
             }
             String errorKey = layout.errorKey(contract.fileId(), contract.originalName());
@@ -404,7 +398,6 @@ public final class Runner {
                 retry.run("delete s3://" + bucket + "/" + key, () -> store.delete(bucket, key));
                 retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey,
                         EARLIER_FAILURE));
-                events.status(contract.fileId(), JobStatus.FAILURE);
                 return Optional.of(RunnerExitCodes.PROCESSOR_FAILED);
             }
             return Optional.empty();
@@ -417,7 +410,6 @@ public final class Runner {
                 if (!row.status().isFinal()) {
                     retry.run("mark file " + id + " Complete",
                             () -> rows.finish(id, FileStatus.COMPLETE, archiveKey.get(), null));
-                    events.status(contract.fileId(), JobStatus.SUCCESS);
                 }
                 log("already processed, in s3://{}/{}; nothing to do", bucket, archiveKey.get());
                 return RunnerExitCodes.PROCESSED;
@@ -427,7 +419,6 @@ public final class Runner {
                 if (!row.status().isFinal()) {
                     retry.run("mark file " + id + " Failed", () -> rows.finish(id, FileStatus.FAILED, errorKey,
                             EARLIER_FAILURE));
-                    events.status(contract.fileId(), JobStatus.FAILURE);
                 }
                 log("already failed, in s3://{}/{}; nothing to do", bucket, errorKey);
                 return RunnerExitCodes.PROCESSOR_FAILED;

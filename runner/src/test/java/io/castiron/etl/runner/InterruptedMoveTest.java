@@ -67,7 +67,7 @@ class InterruptedMoveTest {
 
     /** The status values of the file's messages on the topic. */
     private List<String> statuses(StagedFile file) {
-        return harness.kafka.readAll(file.topic()).stream()
+        return harness.published(file).stream()
                 .map(r -> RunnerHarness.json(r.value()).path("status").asText()).toList();
     }
 

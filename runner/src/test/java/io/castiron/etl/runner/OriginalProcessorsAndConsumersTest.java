@@ -62,7 +62,7 @@ class OriginalProcessorsAndConsumersTest extends OnTestServers {
     }
 
     private List<JsonNode> topic(StagedFile file) {
-        return harness.kafka.readAll(file.topic()).stream().map(r -> RunnerHarness.json(r.value())).toList();
+        return harness.published(file).stream().map(r -> RunnerHarness.json(r.value())).toList();
     }
 
     @Test

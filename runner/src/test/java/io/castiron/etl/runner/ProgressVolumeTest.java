@@ -20,7 +20,10 @@ import io.castiron.etl.testkit.PostgresTestServer;
 import io.castiron.etl.testkit.S3TestServer;
 import io.castiron.etl.testkit.TestServers;
 
-/** Every progress line a processor writes reaches the topic, in order, however many it writes. */
+/**
+ * Every task and committed line a processor writes reaches the topic, in order, however many it writes; of progress
+ * values only those superseded before they were written may be left out.
+ */
 @ExtendWith(TestServers.class)
 class ProgressVolumeTest {
     static final int LINES = 200_000;
@@ -50,5 +53,28 @@ class ProgressVolumeTest {
         }
         assertThat(messages.get(LINES - 2).path("committed").asLong()).isEqualTo(LINES - 1L);
         assertThat(messages.get(LINES).path("status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void aBurstOfProgressValuesArrivesInOrderWithOnlySupersededValuesLeftOut(S3TestServer s3,
+            PostgresTestServer pg, KafkaTestServer kafka) {
+        var harness = new RunnerHarness(s3, pg, kafka);
+        var file = harness.stage(Processor.shell("awk -v n=" + LINES + " 'BEGIN { for (i = 1; i <= n; i++)"
+                + " print \"PROGRESS \" i \"/\" n; print \"TASK done\" }' > \"$ETL_PROGRESS_PIPE\""),
+                "burst.csv", "x\n");
+
+        assertThat(new Runner(harness.options(temp.resolve("work"), null)).run(file.env()))
+                .isEqualTo(RunnerExitCodes.PROCESSED);
+
+        List<JsonNode> messages = harness.published(file).stream().map(ConsumerRecord::value)
+                .map(RunnerHarness::json).toList();
+        List<Double> progress = messages.stream().filter(m -> m.has("progress"))
+                .map(m -> m.get("progress").asDouble()).toList();
+        System.out.printf("%d progress lines written, %d progress messages published%n", LINES, progress.size());
+        assertThat(progress).isNotEmpty().hasSizeLessThanOrEqualTo(LINES).isSorted().doesNotHaveDuplicates();
+        assertThat(progress.get(progress.size() - 1)).as("the last value always").isEqualTo(1.0);
+        assertThat(messages.subList(progress.size(), messages.size())).extracting(m -> m.toString()).containsExactly(
+                "{\"type\":\"job_update\",\"job_id\":\"" + file.contract().fileId() + "\",\"task\":\"done\"}",
+                "{\"type\":\"job_update\",\"job_id\":\"" + file.contract().fileId() + "\",\"status\":\"success\"}");
     }
 }

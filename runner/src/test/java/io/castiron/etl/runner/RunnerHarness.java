@@ -1,6 +1,11 @@
 package io.castiron.etl.runner;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +24,8 @@ import io.castiron.etl.api.v1alpha1.Processor;
 import io.castiron.etl.api.v1alpha1.Stages;
 import io.castiron.etl.config.Settings;
 import io.castiron.etl.contract.JobContract;
+import io.castiron.etl.events.EventOutbox;
+import io.castiron.etl.events.OutboxRelay;
 import io.castiron.etl.runner.processor.PythonSettings;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
@@ -33,7 +40,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Stages files as the operator does before a Job starts (object in processing with its metadata, row Queued),
- * builds the Job's environment, and reads back what a user would see: objects, rows, topic messages.
+ * builds the Job's environment, and reads back what a user would see: objects, rows, topic messages. The operator's
+ * relay publishes what runs write to the event outbox: one for the JVM, started with the first harness.
  */
 final class RunnerHarness {
     static final String NAMESPACE = "etl-test";
@@ -42,6 +50,8 @@ final class RunnerHarness {
     static final Path TEST_PYTHON = Path.of("src/test/python");
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static OutboxRelay relay;
 
     final S3TestServer s3;
     final PostgresTestServer pg;
@@ -58,6 +68,13 @@ final class RunnerHarness {
         this.store = ObjectStore.from(Settings.from(s3.settingsEnv()));
         this.store.ensureBucket(bucket);
         this.rows = new StatusStore(pg.dataSource());
+        startRelay(pg, kafka);
+    }
+
+    private static synchronized void startRelay(PostgresTestServer pg, KafkaTestServer kafka) {
+        if (relay == null) {
+            relay = OutboxRelay.start(pg.dataSource(), kafka.bootstrapServers());
+        }
     }
 
     /** A file in processing and its Queued row, for a pipeline with the given processor. */
@@ -136,10 +153,30 @@ final class RunnerHarness {
 
     /** The job_update messages of the file's topic, as JSON, waiting until there are at least {@code count}. */
     List<JsonNode> messages(StagedFile file, int count) {
-        return kafka.awaitRecords(file.topic(), count, Duration.ofSeconds(20)).stream()
+        return kafka.awaitRecords(file.topic(), count, WAIT).stream()
                 .map(ConsumerRecord::value)
                 .map(RunnerHarness::json)
                 .toList();
+    }
+
+    /** The file's topic, once the relay has published every message its runs wrote to the outbox. */
+    List<ConsumerRecord<String, String>> published(StagedFile file) {
+        await().atMost(WAIT).until(() -> waiting(file) == 0);
+        return kafka.readAll(file.topic());
+    }
+
+    /** How many of the file's messages are still in the outbox. */
+    int waiting(StagedFile file) {
+        try (Connection c = pg.dataSource().getConnection();
+             var ps = c.prepareStatement("SELECT count(*) FROM " + EventOutbox.TABLE + " WHERE job_id = ?")) {
+            ps.setString(1, file.contract().fileId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the outbox's messages of file " + file.id(), e);
+        }
     }
 
     static JsonNode json(String text) {

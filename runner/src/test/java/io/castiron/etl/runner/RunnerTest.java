@@ -60,7 +60,7 @@ class RunnerTest extends OnTestServers {
 
     /** Each job_update of the file as "field=value", in topic order. */
     private List<String> updates(StagedFile file) {
-        return harness.kafka.readAll(file.topic()).stream()
+        return harness.published(file).stream()
                 .map(r -> RunnerHarness.json(r.value()))
                 .filter(m -> m.path("job_id").asText().equals(file.contract().fileId()))
                 .map(RunnerTest::update)

@@ -159,7 +159,7 @@ public final class KafkaTestServer {
                 if (partitions.isEmpty()) {
                     partitions = partitions(consumer, topic);
                     if (partitions.isEmpty()) {
-                        consumer.poll(Duration.ofMillis(100));
+                        pause(); // the topic does not exist yet (a consumer without partitions cannot poll)
                         continue;
                     }
                     consumer.assign(partitions);
@@ -169,6 +169,15 @@ public final class KafkaTestServer {
             }
         }
         return records;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a topic", e);
+        }
     }
 
     private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {

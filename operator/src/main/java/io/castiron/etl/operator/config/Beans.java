@@ -12,7 +12,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.castiron.etl.config.Settings;
-import io.castiron.etl.events.EventPublisher;
+import io.castiron.etl.events.EventOutbox;
 import io.castiron.etl.operator.job.JobFactory;
 import io.castiron.etl.operator.job.RunnerDefaults;
 import io.castiron.etl.status.StatusStore;
@@ -75,19 +75,10 @@ public class Beans {
         dataSource.close();
     }
 
+    /** Writes each Kafka message with the row change it reports, for {@link EventRelay} to publish. */
     @Produces
     @Singleton
-    StatusStore statusStore(HikariDataSource dataSource) {
-        return new StatusStore(dataSource);
-    }
-
-    @Produces
-    @Singleton
-    EventPublisher eventPublisher(Settings settings) {
-        return EventPublisher.create(settings);
-    }
-
-    void closePublisher(@Disposes EventPublisher publisher) {
-        publisher.close();
+    StatusStore statusStore(HikariDataSource dataSource, Settings settings) {
+        return new StatusStore(dataSource, EventOutbox.from(settings));
     }
 }

@@ -10,8 +10,6 @@ import org.jboss.logging.Logger;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
-import io.castiron.etl.events.EventPublisher;
-import io.castiron.etl.events.JobStatus;
 import io.castiron.etl.operator.Jobs;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
@@ -25,11 +23,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**
  * {@code spec.cancel} or the cancel annotation: delete the Job and wait until it (and so its pod) is gone, so the
- * runner cannot move the file meanwhile; then move the file to canceled, row Canceled, Kafka {@code canceled}. A
- * file that finished before the cancel took effect keeps its outcome. A file of a batch that its runner has not
- * started yet is taken out of the batch instead (its row marked Canceled first, which its runner then skips), and
- * the batch goes on; one the runner is processing stops the batch like a Job of its own, and the batch's files not
- * yet processed wait for a new Job.
+ * runner cannot move the file meanwhile; then move the file to canceled, row Canceled and with it the Kafka
+ * {@code canceled}. A file that finished before the cancel took effect keeps its outcome. A file of a batch that its
+ * runner has not started yet is taken out of the batch instead (its row marked Canceled first, which its runner then
+ * skips), and the batch goes on; one the runner is processing stops the batch like a Job of its own, and the batch's
+ * files not yet processed wait for a new Job.
  */
 @ApplicationScoped
 public class Canceller {
@@ -40,9 +38,6 @@ public class Canceller {
 
     @Inject
     StatusStore statusStore;
-
-    @Inject
-    EventPublisher publisher;
 
     @Inject
     FileLocator locator;
@@ -128,7 +123,6 @@ public class Canceller {
                         .pipeline(file.getMetadata().getNamespace(), pipeline.getMetadata().getName())
                         .build());
                 statusStore.finish(UUID.fromString(id), FileStatus.CANCELED, canceledKey, "Canceled by request");
-                publisher.status(id, JobStatus.CANCELED);
                 writer.transition(context, file, FilePhase.Canceled, "Canceled", "Canceled by request", s -> {
                     s.setFileId(id);
                     s.setCurrentKey(canceledKey);

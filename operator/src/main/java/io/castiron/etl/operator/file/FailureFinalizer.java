@@ -7,8 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
-import io.castiron.etl.events.EventPublisher;
-import io.castiron.etl.events.JobStatus;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.status.StatusStore;
@@ -17,7 +15,8 @@ import io.castiron.etl.store.ObjectStore;
 
 /**
  * When a Job failed and its runner could not finalize (killed, out of memory, past its deadline, image not
- * pulled), the operator does it: file to error, an error log saying why, row Failed, Kafka {@code failure}.
+ * pulled), the operator does it: file to error, an error log saying why, row Failed and with it the Kafka
+ * {@code failure} (unless the row was Failed already).
  */
 @ApplicationScoped
 public class FailureFinalizer {
@@ -26,9 +25,6 @@ public class FailureFinalizer {
 
     @Inject
     StatusStore statusStore;
-
-    @Inject
-    EventPublisher publisher;
 
     /**
      * Idempotent, so a retry after a crash half-way resumes: the move is skipped when the file is already in
@@ -53,7 +49,6 @@ public class FailureFinalizer {
                     ObjectMetadata.of(id, name, FileStatus.FAILED));
         }
         statusStore.finish(UUID.fromString(id), FileStatus.FAILED, errorKey, why);
-        publisher.status(id, JobStatus.FAILURE);
         return errorKey;
     }
 }

@@ -1,11 +1,6 @@
 package io.castiron.etl.operator.file;
 
-import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +10,7 @@ import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlFileStatus;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.api.v1alpha1.FilePhase;
-import io.castiron.etl.events.EventPublisher;
+import io.castiron.etl.events.Event;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.configbucket.ConfigBucketSync;
 import io.castiron.etl.operator.pipeline.Admission;
@@ -34,22 +29,18 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 /**
  * Pending -> Queued, or straight to Running: move inbox -> processing as {@code <fileId>-<name>}, adding the
  * product's metadata to the uploader's,
- * insert the row (Queued), publish {@code job_created}, then ask {@link Admission} for a Job at once (a free slot and
- * nobody waiting) or queue. The file id is the EtlFile's uid, so a retry after a crash anywhere in between computes
- * the same keys and every step is idempotent (the move, the insert, the Job; the Kafka message may repeat).
+ * insert the row (Queued) and with it {@code job_created}, then ask {@link Admission} for a Job at once (a free slot
+ * and nobody waiting) or queue. The file id is the EtlFile's uid, so a retry after a crash anywhere in between
+ * computes the same keys and every step is idempotent (the move, the insert and its message, the Job).
+ * {@code job_created} is in the outbox before the Job exists, so it goes out before any message of the Job's runner.
  */
 @ApplicationScoped
 public class Stager {
-    private static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(1);
-
     @Inject
     ObjectStore store;
 
     @Inject
     StatusStore statusStore;
-
-    @Inject
-    EventPublisher publisher;
 
     @Inject
     FileStatusWriter writer;
@@ -119,9 +110,8 @@ public class Stager {
                 .minioMetadata(ObjectMetadata.of(fileId, name, FileStatus.QUEUED))
                 .userDn(object.metadata(ObjectMetadata.OWNER_DN).orElse(null))
                 .pipeline(file.getMetadata().getNamespace(), pipeline.getMetadata().getName())
-                .build());
-        awaitAnnounced(publisher.jobCreated(fileId, StageLayout.stagedName(fileId, name),
-                ConfigBucketSync.handlerName(pipeline)));
+                .build(),
+                Event.jobCreated(fileId, StageLayout.stagedName(fileId, name), ConfigBucketSync.handlerName(pipeline)));
         Admission.Staged staged;
         try {
             staged = admission.launchAtStaging(pipeline, file, fileId, processingKey, context, jobSource);
@@ -142,21 +132,6 @@ public class Stager {
         writer.transition(context, file, FilePhase.Queued, "Staged", null,
                 s -> staged(s, fileId, processingKey, queuedTime));
         return JobObserver.Observation.of(FilePhase.Queued);
-    }
-
-    /**
-     * Waits until {@code job_created} is on the topic before the file's Job can start, so that the Job's own events
-     * come after it (two producers keep no order between them). Bounded, and no wait while the broker is away:
-     * events never hold up processing.
-     */
-    private static void awaitAnnounced(CompletionStage<Void> announced) {
-        try {
-            announced.toCompletableFuture().get(ANNOUNCE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // slow or failing broker: the file goes on, its events are best effort
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void staged(EtlFileStatus s, String fileId, String processingKey, String queuedTime) {

@@ -29,6 +29,7 @@ import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
 import io.castiron.etl.status.FileStatusRecord;
 import io.castiron.etl.store.ObjectMetadata;
+import io.castiron.etl.testkit.ChildServers;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -161,6 +162,49 @@ class FileLifecycleTest extends OperatorTestSupport {
         assertThat(row.fileName()).isEqualTo(canceledKey);
         await().atMost(WAIT).untilAsserted(() -> assertThat(Topic.messagesFor(settings, id))
                 .anySatisfy(m -> assertThat(m).contains("\"status\":\"canceled\"")));
+    }
+
+    @Test
+    void theOperatorsMessagesWrittenWhileKafkaIsDownArriveInOrderOnceItIsBack() {
+        String bucket = newBucket();
+        createPipeline("kafka-down", bucket, ".csv", 2);
+        EtlFile failing;
+        EtlFile canceled;
+        ChildServers.control("kafka stop");
+        try {
+            drop(bucket, "tests/01_inbox/failing.csv", "1");
+            drop(bucket, "tests/01_inbox/canceled.csv", "2");
+            await().atMost(WAIT).until(() -> filesOf("kafka-down").stream()
+                    .filter(f -> phase(f) == FilePhase.Running).count() == 2);
+            failing = named("kafka-down", "failing.csv");
+            canceled = named("kafka-down", "canceled.csv");
+            finishJob(failing.getMetadata().getName(), false, "BackoffLimitExceeded");
+            client.resources(EtlFile.class).inNamespace(client.getNamespace())
+                    .withName(canceled.getMetadata().getName()).edit(e -> {
+                        e.getSpec().setCancel(true);
+                        return e;
+                    });
+            // the broker's absence holds up no reconcile
+            await().atMost(WAIT).until(() -> phase(file(failing.getMetadata().getName())) == FilePhase.Failed
+                    && phase(file(canceled.getMetadata().getName())) == FilePhase.Canceled);
+        } finally {
+            ChildServers.control("kafka start");
+        }
+        String failed = failing.getStatus().getFileId();
+        String cancel = canceled.getStatus().getFileId();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Topic.messagesFor(settings, failed)).containsExactly(
+                "{\"type\":\"job_created\",\"job_id\":\"" + failed + "\",\"filename\":\"" + failed
+                        + "-failing.csv\",\"handler\":\"kafka-down\",\"uploader\":\"castiron\"}",
+                "{\"type\":\"job_update\",\"job_id\":\"" + failed + "\",\"status\":\"failure\"}"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Topic.messagesFor(settings, cancel)).containsExactly(
+                "{\"type\":\"job_created\",\"job_id\":\"" + cancel + "\",\"filename\":\"" + cancel
+                        + "-canceled.csv\",\"handler\":\"kafka-down\",\"uploader\":\"castiron\"}",
+                "{\"type\":\"job_update\",\"job_id\":\"" + cancel + "\",\"status\":\"canceled\"}"));
+    }
+
+    private EtlFile named(String pipeline, String originalName) {
+        return filesOf(pipeline).stream().filter(f -> f.getSpec().getOriginalName().equals(originalName)).findFirst()
+                .orElseThrow();
     }
 
     @Test
