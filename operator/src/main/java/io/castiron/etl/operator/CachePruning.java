@@ -5,14 +5,22 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 /**
- * What the operator's informers keep of each object. An object as the API server sends it carries
- * {@code metadata.managedFields} (which writer owns which field): on an EtlFile that the operator and the runner have
- * written, and on its Job, a large share of the object. Nothing here reads them, and the caches hold every
- * retained file twice (the file controller's and the pipelines' informers) and its Job, so they are dropped as an
- * object enters a cache. No write sends a cached object back whole (status goes out as patches, Jobs and
- * EtlFiles are built anew), so nothing is lost on the server.
+ * What the operator's informers hold, which with thousands of retained files is most of its heap: every retained
+ * file twice (the file controller's and the pipelines' informers) and its Job.
+ * <ul>
+ * <li>Each informer lists in pages of {@link #LIST_PAGE} objects, so that the first list after a start never holds a
+ * whole namespace's Jobs or files in one response (pruning only applies once an object enters the cache).
+ * <li>EtlFiles and Jobs are kept without {@code metadata.managedFields} (which writer owns which field): on an
+ * EtlFile that the operator and the runner have written, and on its Job, a large share of the object. Nothing reads
+ * them.
+ * </ul>
+ * No write sends a cached object back whole (status goes out as patches, Jobs and EtlFiles are built anew), so nothing
+ * is lost on the server.
  */
 public final class CachePruning {
+    /** Most objects an informer (or another list of files or Jobs) asks for in one request. */
+    public static final long LIST_PAGE = 500;
+
     private CachePruning() {
     }
 

@@ -19,11 +19,13 @@ import io.castiron.etl.operator.file.EtlFileReconciler;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
-/** The informers keep objects without their managedFields ({@link CachePruning}). */
+/** The informers list in pages and keep objects without their managedFields ({@link CachePruning}). */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(TestServersResource.class)
@@ -33,6 +35,20 @@ class InformerCachePruningTest extends OperatorTestSupport {
 
     @Inject
     Operator operator;
+
+    @Test
+    void everyInformerListsInPages() {
+        for (String name : List.of(EtlFileReconciler.NAME, EtlPipelineReconciler.NAME)) {
+            var controller = (Controller<?>) operator.getRegisteredController(name).orElseThrow();
+            List<Long> pages = controller.getEventSourceManager().allEventSources().stream()
+                    .filter(ManagedInformerEventSource.class::isInstance)
+                    .map(s -> ((ManagedInformerEventSource<?, ?, ?>) s).configuration().getInformerConfig()
+                            .getInformerListLimit())
+                    .toList();
+            // the controller's own informer and those of its event sources (Jobs and pipelines; files)
+            assertThat(pages).as(name).hasSizeGreaterThan(1).containsOnly(CachePruning.LIST_PAGE);
+        }
+    }
 
     @Test
     void theOperatorsCachesHoldFilesWithoutTheirManagedFields() {
