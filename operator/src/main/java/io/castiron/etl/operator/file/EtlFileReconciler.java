@@ -71,7 +71,7 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
                 .withName("file-jobs")
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(EtlFile.class))
-                .withItemStore(CachePruning.store())
+                .withItemStore(CachePruning.jobStore())
                 .withInformerListLimit(CachePruning.LIST_PAGE)
                 .build(), context, pipelineIndex::jobChanged);
         pipelineIndex.useJobs(jobs);
