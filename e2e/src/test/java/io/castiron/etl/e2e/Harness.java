@@ -141,6 +141,11 @@ final class Harness extends Installation {
         operator = new OperatorProcess(operatorEnv).start(jar);
     }
 
+    /** The same, waiting at most {@code readyWithin} until it is ready. */
+    void startOperator(String jar, Duration readyWithin) throws Exception {
+        operator = new OperatorProcess(operatorEnv).start(jar, readyWithin);
+    }
+
     /** A second operator replica: the same pod environment, its own process (for leader election). */
     OperatorProcess startReplica() throws Exception {
         return new OperatorProcess(operatorEnv).start();

@@ -68,11 +68,24 @@ final class OperatorProcess implements AutoCloseable {
 
     /** Starts the packaged operator and waits until it is ready. */
     OperatorProcess start() throws IOException {
-        return start(System.getProperty("castiron.operator.jar", "../operator/target/quarkus-app/quarkus-run.jar"));
+        return start(packagedJar());
     }
 
-    /** Starts the operator of {@code jar} (a quarkus-run.jar) and waits until it is ready. */
+    /** The packaged operator's quarkus-run.jar. */
+    static String packagedJar() {
+        return System.getProperty("castiron.operator.jar", "../operator/target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** Starts the operator of {@code jar} (a quarkus-run.jar) and waits until it is ready, at most a minute. */
     OperatorProcess start(String jar) throws IOException {
+        return start(jar, Duration.ofMinutes(1));
+    }
+
+    /**
+     * Starts the operator of {@code jar} and waits until it is ready, at most {@code readyWithin}: it is ready once its
+     * informers have listed everything, which with thousands of objects can take longer than a minute.
+     */
+    OperatorProcess start(String jar, Duration readyWithin) throws IOException {
         if (!Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException(jar + " is missing: package the operator first (make build)");
         }
@@ -81,7 +94,8 @@ final class OperatorProcess implements AutoCloseable {
         Files.createDirectories(logs);
         log = logs.resolve("operator-" + STARTS.incrementAndGet() + ".log");
         var command = new ArrayList<String>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")); // C1 only, as the image runs it
+                // C1 only, and an exit on OutOfMemoryError, as the image runs it
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"));
         // For profiling, e.g. -Dcastiron.operator.jvmArgs=-XX:StartFlightRecording=filename=op.jfr
         String extra = System.getProperty("castiron.operator.jvmArgs", "").strip();
         if (!extra.isEmpty()) {
@@ -95,7 +109,7 @@ final class OperatorProcess implements AutoCloseable {
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         process = GuardedProcesses.start(builder, Duration.ofSeconds(20));
-        Awaitility.await("operator ready (log: " + log + ")").atMost(Duration.ofSeconds(60))
+        Awaitility.await("operator ready (log: " + log + ")").atMost(readyWithin)
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     if (!process.isAlive()) {

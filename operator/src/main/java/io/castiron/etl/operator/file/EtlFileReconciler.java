@@ -37,7 +37,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
  */
 // Not generation-aware: the cancel annotation changes no generation and must still wake the file.
 @ControllerConfiguration(name = EtlFileReconciler.NAME, generationAwareEventProcessing = false,
-        informer = @Informer(itemStore = CachePruning.Store.class))
+        informer = @Informer(itemStore = CachePruning.Store.class, informerListLimit = CachePruning.LIST_PAGE))
 public class EtlFileReconciler implements Reconciler<EtlFile> {
     public static final String NAME = "etlfile";
     private static final Duration WAIT_FOR_PIPELINE = Duration.ofSeconds(30);
@@ -71,7 +71,8 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
                 .withName("file-jobs")
                 .withLabelSelector(Labels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(EtlFile.class))
-                .withItemStore(CachePruning.store())
+                .withItemStore(CachePruning.jobStore())
+                .withInformerListLimit(CachePruning.LIST_PAGE)
                 .build(), context, pipelineIndex::jobChanged);
         pipelineIndex.useJobs(jobs);
         // A pipeline change must not wake every file: files read their pipeline when they reconcile anyway.
@@ -80,6 +81,7 @@ public class EtlFileReconciler implements Reconciler<EtlFile> {
                 .withPrimaryToSecondaryMapper((EtlFile f) -> Set.of(
                         new ResourceID(f.getSpec().getPipeline(), f.getMetadata().getNamespace())))
                 .withSecondaryToPrimaryMapper(p -> Set.of())
+                .withInformerListLimit(CachePruning.LIST_PAGE)
                 .build(), context);
         return List.of(jobs, pipelines);
     }

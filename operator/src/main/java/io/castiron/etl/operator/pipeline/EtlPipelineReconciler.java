@@ -29,6 +29,7 @@ import io.castiron.etl.operator.ObservedInformerEventSource;
 import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.file.FileStatusWriter;
 import io.castiron.etl.stage.StageLayout;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -46,7 +47,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * One pipeline: validate its spec, make sure its stage folders exist, put back orphans once, scan and claim its
  * inbox every pollInterval, admit queued files into Jobs, and report all of it in status.
  */
-@ControllerConfiguration(name = EtlPipelineReconciler.NAME)
+@ControllerConfiguration(name = EtlPipelineReconciler.NAME,
+        informer = @Informer(informerListLimit = CachePruning.LIST_PAGE))
 // Under load every file's events wake its pipeline, and each reconcile reads all of the pipeline's files: at most 2
 // reconciles per 100 ms (events meanwhile are folded into the next one) cost a freed slot at most that long.
 @RateLimited(maxReconciliations = 2, within = 100, unit = TimeUnit.MILLISECONDS)
@@ -96,6 +98,7 @@ public class EtlPipelineReconciler implements Reconciler<EtlPipeline> {
                 .withOnAddFilter(f -> false)
                 .withOnUpdateFilter(EtlPipelineReconciler::changesQueueOrCounts)
                 .withItemStore(CachePruning.store())
+                .withInformerListLimit(CachePruning.LIST_PAGE)
                 .build(), context, index::fileChanged);
         // The pipeline's Jobs come from the file controller's Job informer (one watch and one decode of each Job
         // event, not two), which wakes the pipeline through this source when a slot is taken or freed.

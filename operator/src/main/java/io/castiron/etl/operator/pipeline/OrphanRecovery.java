@@ -3,6 +3,7 @@ package io.castiron.etl.operator.pipeline;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.jboss.logging.Logger;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.EtlPipeline;
 import io.castiron.etl.matching.FileMatcher;
+import io.castiron.etl.operator.CachePruning;
 import io.castiron.etl.operator.Labels;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatusRecord;
@@ -27,6 +29,7 @@ import io.castiron.etl.store.ObjectInfo;
 import io.castiron.etl.store.ObjectMetadata;
 import io.castiron.etl.store.ObjectStore;
 import io.castiron.etl.store.ObjectSummary;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -95,8 +98,7 @@ public class OrphanRecovery {
         if (candidates.isEmpty()) {
             return 0;
         }
-        Set<String> ownedNow = uids(client.resources(EtlFile.class).inNamespace(pipeline.getMetadata().getNamespace())
-                .withLabels(Labels.ofPipeline(pipeline.getMetadata().getName())).list().getItems());
+        Set<String> ownedNow = ownedNow(pipeline);
         int moved = 0;
         for (Candidate c : candidates) {
             if (!ownedNow.contains(c.fileId())) {
@@ -137,6 +139,21 @@ public class OrphanRecovery {
         statusStore.delete(UUID.fromString(c.fileId()));
         LOG.infof("pipeline %s: file %s had no EtlFile; moved %s back to %s", pipelineId, c.fileId(),
                 c.object().key(), target);
+    }
+
+    /** The uids of the pipeline's EtlFiles as the API server has them, listed a page at a time. */
+    private Set<String> ownedNow(EtlPipeline pipeline) {
+        var files = client.resources(EtlFile.class).inNamespace(pipeline.getMetadata().getNamespace())
+                .withLabels(Labels.ofPipeline(pipeline.getMetadata().getName()));
+        Set<String> owned = new HashSet<>();
+        String next = null;
+        do {
+            var page = files.list(new ListOptionsBuilder().withLimit(CachePruning.LIST_PAGE).withContinue(next)
+                    .build());
+            owned.addAll(uids(page.getItems()));
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        return owned;
     }
 
     private static Set<String> uids(Collection<EtlFile> files) {

@@ -18,12 +18,19 @@ import io.castiron.etl.operator.TestServersResource;
 import io.castiron.etl.operator.file.EtlFileReconciler;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
-/** The informers keep objects without their managedFields ({@link CachePruning}). */
+/**
+ * The informers list in pages and keep objects without their managedFields, and Jobs without their spec
+ * ({@link CachePruning}).
+ */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(TestServersResource.class)
@@ -33,6 +40,20 @@ class InformerCachePruningTest extends OperatorTestSupport {
 
     @Inject
     Operator operator;
+
+    @Test
+    void everyInformerListsInPages() {
+        for (String name : List.of(EtlFileReconciler.NAME, EtlPipelineReconciler.NAME)) {
+            var controller = (Controller<?>) operator.getRegisteredController(name).orElseThrow();
+            List<Long> pages = controller.getEventSourceManager().allEventSources().stream()
+                    .filter(ManagedInformerEventSource.class::isInstance)
+                    .map(s -> ((ManagedInformerEventSource<?, ?, ?>) s).configuration().getInformerConfig()
+                            .getInformerListLimit())
+                    .toList();
+            // the controller's own informer and those of its event sources (Jobs and pipelines; files)
+            assertThat(pages).as(name).hasSizeGreaterThan(1).containsOnly(CachePruning.LIST_PAGE);
+        }
+    }
 
     @Test
     void theOperatorsCachesHoldFilesWithoutTheirManagedFields() {
@@ -57,5 +78,25 @@ class InformerCachePruningTest extends OperatorTestSupport {
         assertThat(operator.getRegisteredController(EtlFileReconciler.NAME).orElseThrow().getConfiguration()
                 .getInformerConfig().getItemStore()).isInstanceOf(CachePruning.Store.class);
         client.resource(file).delete();
+    }
+
+    @Test
+    void theJobsCacheHoldsJobsWithoutTheirPodTemplate() {
+        var job = new JobBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName("pruned-job").withNamespace(client.getNamespace())
+                        .withLabels(Labels.forFile("pruned-jobs", "pruned-job"))
+                        .withAnnotations(Map.of(Labels.PIPELINE_NAME, "pruned-jobs")).build())
+                .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                .addNewContainer().withName("runner").withImage("runner:1").endContainer()
+                .endSpec().endTemplate().endSpec()
+                .build();
+        client.resource(job).create();
+        String pipeline = EtlPipelineReconciler.pipelineKey(client.getNamespace(), "pruned-jobs");
+
+        await().atMost(WAIT).until(() -> !index.activeJobs(pipeline).isEmpty());
+        Job cached = index.activeJobs(pipeline).get(0);
+        assertThat(cached.getMetadata().getName()).isEqualTo("pruned-job");
+        assertThat(cached.getSpec()).isNull();
+        client.resource(job).delete();
     }
 }
