@@ -2,12 +2,8 @@ package io.castiron.etl.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +25,6 @@ import io.castiron.etl.api.ResourceNames;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.store.ObjectInfo;
-import io.castiron.etl.testkit.PostgresTestServer;
 import io.castiron.etl.testkit.S3TestServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -142,10 +137,10 @@ class PipelineBench {
         byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
         Duration operatorCpu0 = h.operator.cpuTime();
         long testCpu0 = processCpuNanos();
-        long childCpu0 = childrenCpuNanos();
-        long postgresCpu0 = postgresCpuNanos();
-        Map<String, Long> operatorJit0 = jitCpuNanos(h.operator.pid());
-        Map<String, Long> testJit0 = jitCpuNanos(ProcessHandle.current().pid());
+        long childCpu0 = ProcessCpu.reapedChildrenNanos(ProcessHandle.current().pid());
+        long postgresCpu0 = ProcessCpu.postgresNanos();
+        Map<String, Long> operatorJit0 = ProcessCpu.compilerThreadsNanos(h.operator.pid());
+        Map<String, Long> testJit0 = ProcessCpu.compilerThreadsNanos(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         for (int i = 0; i < files; i++) {
             String name = String.format("b%05d.csv", i);
@@ -156,10 +151,10 @@ class PipelineBench {
         double elapsed = seconds(t0);
         double operatorCpu = h.operator.cpuTime().minus(operatorCpu0).toNanos() / 1e6;
         double testCpu = (processCpuNanos() - testCpu0) / 1e6;
-        double childCpu = (childrenCpuNanos() - childCpu0) / 1e6;
-        double postgresCpu = (postgresCpuNanos() - postgresCpu0) / 1e6;
-        double operatorJit = jitSince(h.operator.pid(), operatorJit0) / 1e6;
-        double testJit = jitSince(ProcessHandle.current().pid(), testJit0) / 1e6;
+        double childCpu = (ProcessCpu.reapedChildrenNanos(ProcessHandle.current().pid()) - childCpu0) / 1e6;
+        double postgresCpu = (ProcessCpu.postgresNanos() - postgresCpu0) / 1e6;
+        double operatorJit = ProcessCpu.compilerThreadsNanosSince(h.operator.pid(), operatorJit0) / 1e6;
+        double testJit = ProcessCpu.compilerThreadsNanosSince(ProcessHandle.current().pid(), testJit0) / 1e6;
         List<Long> latencies = new ArrayList<>();
         for (EtlFile f : h.files(p.name())) {
             if (MockHarness.phase(f) == FilePhase.Succeeded && f.getStatus().getCompletionTime() != null) {
@@ -258,7 +253,7 @@ class PipelineBench {
         int before = jobs.get();
         Duration operatorCpu0 = h.operator.cpuTime();
         long serversCpu0 = processCpuNanos();
-        long postgresCpu0 = postgresCpuNanos();
+        long postgresCpu0 = ProcessCpu.postgresNanos();
         long t0 = System.nanoTime();
         h.putConfig(folder + "/claims.toml", MockHarness.shellPipeline(".csv", "true",
                 "max_concurrent_jobs = 10000\npoll_interval = \"500ms\""));
@@ -266,7 +261,7 @@ class PipelineBench {
         double elapsed = seconds(t0);
         double operatorCpu = h.operator.cpuTime().minus(operatorCpu0).toNanos() / 1e6;
         double serversCpu = (processCpuNanos() - serversCpu0) / 1e6;
-        double postgresCpu = (postgresCpuNanos() - postgresCpu0) / 1e6;
+        double postgresCpu = (ProcessCpu.postgresNanos() - postgresCpu0) / 1e6;
         System.out.printf("operator only (%s): claim -> Job created for %d files: %.1f files/s (incl. staging); "
                 + "CPU per file: operator %.1f ms, test servers (mock API, S3, Kafka) %.1f ms, PostgreSQL %.1f ms%n",
                 label, FILES, FILES / elapsed, operatorCpu / FILES, serversCpu / FILES, postgresCpu / FILES);
@@ -293,88 +288,6 @@ class PipelineBench {
                     }
                 });
         return jobs;
-    }
-
-    /**
-     * CPU used so far by each live JIT compiler thread of a JVM (Linux: its threads named "C1/C2 CompilerThread"),
-     * by thread id. A compiler thread that ends between two readings drops out, so the figure can only be low.
-     */
-    private static Map<String, Long> jitCpuNanos(long pid) {
-        var cpu = new java.util.HashMap<String, Long>();
-        List<Path> tasks;
-        try (var list = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            tasks = list.toList();
-        } catch (IOException e) {
-            return cpu;
-        }
-        for (Path task : tasks) {
-            String[] fields = procStat(pid + "/task/" + task.getFileName());
-            String comm;
-            try {
-                comm = Files.readString(task.resolve("comm")).strip();
-            } catch (IOException e) {
-                continue; // the thread ended meanwhile
-            }
-            if (fields != null && comm.contains("CompilerThre")) {
-                cpu.put(task.getFileName().toString(), cpuNanos(fields, 11, 12));
-            }
-        }
-        return cpu;
-    }
-
-    private static long jitSince(long pid, Map<String, Long> before) {
-        long total = 0;
-        for (var thread : jitCpuNanos(pid).entrySet()) {
-            total += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
-        }
-        return total;
-    }
-
-    /** CPU of this JVM's child processes that have exited and been waited for (the runner processes). */
-    private static long childrenCpuNanos() {
-        String[] fields = procStat("self");
-        return fields == null ? 0 : cpuNanos(fields, 13, 14);
-    }
-
-    /**
-     * CPU of the PostgreSQL test server, another process: its postmaster's own and that of its backends that have
-     * exited (the runners' connections; the operator's live one is not counted until it ends).
-     */
-    private static long postgresCpuNanos() {
-        try (var c = PostgresTestServer.shared().dataSource().getConnection();
-                var rs = c.createStatement().executeQuery("select pg_backend_pid()")) {
-            rs.next();
-            String[] backend = procStat(Integer.toString(rs.getInt(1)));
-            String[] postmaster = backend == null ? null : procStat(backend[1]);
-            if (postmaster == null) {
-                return 0;
-            }
-            return cpuNanos(postmaster, 11, 14);
-        } catch (SQLException e) {
-            return 0;
-        }
-    }
-
-    /**
-     * /proc/PID/stat after "pid (comm) ", so that index 0 is field 3 (state): ppid at 1, utime, stime, cutime,
-     * cstime at 11 to 14 (clock ticks of 10 ms); null when it cannot be read.
-     */
-    private static String[] procStat(String pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", pid, "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** The sum of {@link #procStat} fields {@code first..last} (clock ticks of 10 ms), in nanoseconds. */
-    private static long cpuNanos(String[] stat, int first, int last) {
-        long ticks = 0;
-        for (int i = first; i <= last; i++) {
-            ticks += Long.parseLong(stat[i]);
-        }
-        return ticks * 10_000_000L;
     }
 
     private static long processCpuNanos() {
