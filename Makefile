@@ -118,7 +118,7 @@ cds-class-list: java-and-maven ## Rewrite the classes the runner image's class-d
 # make bench's lines: PipelineBench's by their first word, ControlPlaneBench's block up to its empty line; fails when
 # Maven failed (its status comes through as the last line) or nothing was printed.
 BENCH_LINES = /^make bench: maven exited with / { code = $$NF; next } \
-  /^Cast-Iron ETL benchmark on the local control plane/ { block = 1 } \
+  /^Cast-Iron ETL benchmark on the local control plane/ { block = 1; if (printed) print "" } \
   block { print; printed++; if ($$0 == "") block = 0; next } \
   /^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|S3|runner)/ { print; printed++ } \
   END { exit code != 0 || printed == 0 }
