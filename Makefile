@@ -115,11 +115,20 @@ cds-class-list: java-and-maven ## Rewrite the classes the runner image's class-d
 	  -Dcds.class.list=$(CURDIR)/runner/src/main/resources/io/castiron/etl/runner/cds-classes.txt 2>&1 \
 	  | grep '^wrote ' || { echo "cds-class-list failed: see runner/target/surefire-reports" >&2; exit 1; }
 
-bench: java-and-maven ## End-to-end figures (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [CHILD_N=100] [PARTS=floor,pipeline,child,claims,heap]
+# make bench's lines: PipelineBench's by their first word, ControlPlaneBench's block up to its empty line; fails when
+# Maven failed (its status comes through as the last line) or nothing was printed.
+BENCH_LINES = /^make bench: maven exited with / { code = $$NF; next } \
+  /^Cast-Iron ETL benchmark on the local control plane/ { block = 1; if (printed) print "" } \
+  block { print; printed++; if ($$0 == "") block = 0; next } \
+  /^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|S3|runner)/ { print; printed++ } \
+  END { exit code != 0 || printed == 0 }
+
+bench: java-and-maven tools ## End-to-end figures: per-file Jobs against batches on the local control plane (files/s, latency, CPU per file of each process, claim rate) and the operator-bound figures on the mock API (throughput, latency, claim rate, S3 floor, operator heap): make bench [N=500] [CHILD_N=100] [PARTS=floor,pipeline,child,claims,heap,cluster]
 	@$(MVN) -q -DskipTests install
-	@$(MVN) -q -pl e2e verify -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false -Dbench.files=$(or $(N),500) $(if $(CHILD_N),-Dbench.child.files=$(CHILD_N)) $(if $(PARTS),-Dbench.parts=$(PARTS)) \
-	  -DtrimStackTrace=true 2>&1 | grep -E '^(Cast-Iron ETL benchmark|floor|pipeline|drop|operator|API|S3|runner)' \
-	  || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
+	@{ $(MVN) -q -pl e2e verify -Dtest=PipelineBench,ControlPlaneBench -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dcastiron.tools.dir=$(TOOLS_DIR) -Dbench.files=$(or $(N),500) $(if $(CHILD_N),-Dbench.child.files=$(CHILD_N)) \
+	  $(if $(PARTS),-Dbench.parts=$(PARTS)) -DtrimStackTrace=true 2>&1; echo "make bench: maven exited with $$?"; } \
+	  | awk '$(BENCH_LINES)' || { echo "bench failed: see e2e/target/surefire-reports" >&2; exit 1; }
 
 bench-heap: java-and-maven tools ## Operator heap after GC with 10,000 finished EtlFiles and their Jobs on the local control plane, objects as the API server keeps them: make bench-heap [N=10000]
 	@$(MVN) -q -DskipTests install

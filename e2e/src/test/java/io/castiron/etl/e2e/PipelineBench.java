@@ -2,12 +2,8 @@ package io.castiron.etl.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -29,15 +26,16 @@ import io.castiron.etl.api.ResourceNames;
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.store.ObjectInfo;
-import io.castiron.etl.testkit.PostgresTestServer;
 import io.castiron.etl.testkit.S3TestServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 
 /**
- * {@code make bench}: figures, not assertions (shared, noisy machines). Not part of {@code make test}: its name
- * does not end in Test. {@code -Dbench.files=N} (default 500).
+ * {@code make bench} on the mock API server with the Job stand-in: what the operator alone can do (the warm batch with
+ * the runner in-process is the operator-bound figure), the S3 floor, claim rates, heap; {@link ControlPlaneBench}
+ * takes the figures on the real control plane. Figures, not assertions (shared, noisy machines). Not part of
+ * {@code make test}: its name does not end in Test. {@code -Dbench.files=N} (default 500).
  */
 class PipelineBench {
     private static final int FILES = Integer.getInteger("bench.files", 500);
@@ -49,15 +47,19 @@ class PipelineBench {
      * long-running operator.
      */
     private static final int WARMUP_BATCHES = Integer.getInteger("bench.warmup.batches", 3);
+    /** Every part of make bench: this class's and {@link ControlPlaneBench}'s ({@code cluster}). */
+    static final String ALL_PARTS = "floor,pipeline,child,claims,heap,cluster";
+    /** This class's parts. */
+    private static final Set<String> OWN_PARTS = Set.of("floor", "pipeline", "child", "claims", "heap");
     /** Which figures to take, {@code -Dbench.parts=claims,heap}; all by default. */
-    private static final Set<String> PARTS = Set.of(System.getProperty("bench.parts", "floor,pipeline,child,claims,heap")
-            .split(","));
+    private static final Set<String> PARTS = Set.of(System.getProperty("bench.parts", ALL_PARTS).split(","));
     private static final Duration LONG = Duration.ofMinutes(30);
 
     @Test
     void printFigures() throws Exception {
-        System.out.printf("%nCast-Iron ETL benchmark, %d files, %d cores%n", FILES,
-                Runtime.getRuntime().availableProcessors());
+        Assumptions.assumeTrue(PARTS.stream().anyMatch(OWN_PARTS::contains), "none of " + OWN_PARTS + " asked for");
+        System.out.printf("%nCast-Iron ETL benchmark on the mock API server with a stand-in for the Job controller,"
+                + " %d files, %d cores%n", FILES, Runtime.getRuntime().availableProcessors());
         double floor = PARTS.contains("floor") ? s3Floor() : Double.NaN;
         double pipeline = PARTS.contains("pipeline") ? pipelineThroughput(MockHarness.Jobs.IN_PROCESS, FILES) : Double.NaN;
         double child = PARTS.contains("child") ? pipelineThroughput(MockHarness.Jobs.CHILD_PROCESS, CHILD_FILES)
@@ -126,7 +128,7 @@ class PipelineBench {
             for (int i = 1; i <= WARMUP_BATCHES; i++) {
                 pipelineBatch(h, mode, files, "runner in-process, warm-up " + i + " of " + WARMUP_BATCHES, false);
             }
-            return pipelineBatch(h, mode, files, "runner in-process, warm", true);
+            return pipelineBatch(h, mode, files, "runner in-process, warm: the operator-bound figure", true);
         }
     }
 
@@ -142,10 +144,10 @@ class PipelineBench {
         byte[] body = "id\n1\n".getBytes(StandardCharsets.UTF_8);
         Duration operatorCpu0 = h.operator.cpuTime();
         long testCpu0 = processCpuNanos();
-        long childCpu0 = childrenCpuNanos();
-        long postgresCpu0 = postgresCpuNanos();
-        Map<String, Long> operatorJit0 = jitCpuNanos(h.operator.pid());
-        Map<String, Long> testJit0 = jitCpuNanos(ProcessHandle.current().pid());
+        long childCpu0 = ProcessCpu.reapedChildrenNanos(ProcessHandle.current().pid());
+        long postgresCpu0 = ProcessCpu.postgresNanos();
+        Map<String, Long> operatorJit0 = ProcessCpu.compilerThreadsNanos(h.operator.pid());
+        Map<String, Long> testJit0 = ProcessCpu.compilerThreadsNanos(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         for (int i = 0; i < files; i++) {
             String name = String.format("b%05d.csv", i);
@@ -156,10 +158,10 @@ class PipelineBench {
         double elapsed = seconds(t0);
         double operatorCpu = h.operator.cpuTime().minus(operatorCpu0).toNanos() / 1e6;
         double testCpu = (processCpuNanos() - testCpu0) / 1e6;
-        double childCpu = (childrenCpuNanos() - childCpu0) / 1e6;
-        double postgresCpu = (postgresCpuNanos() - postgresCpu0) / 1e6;
-        double operatorJit = jitSince(h.operator.pid(), operatorJit0) / 1e6;
-        double testJit = jitSince(ProcessHandle.current().pid(), testJit0) / 1e6;
+        double childCpu = (ProcessCpu.reapedChildrenNanos(ProcessHandle.current().pid()) - childCpu0) / 1e6;
+        double postgresCpu = (ProcessCpu.postgresNanos() - postgresCpu0) / 1e6;
+        double operatorJit = ProcessCpu.compilerThreadsNanosSince(h.operator.pid(), operatorJit0) / 1e6;
+        double testJit = ProcessCpu.compilerThreadsNanosSince(ProcessHandle.current().pid(), testJit0) / 1e6;
         List<Long> latencies = new ArrayList<>();
         for (EtlFile f : h.files(p.name())) {
             if (MockHarness.phase(f) == FilePhase.Succeeded && f.getStatus().getCompletionTime() != null) {
@@ -258,7 +260,7 @@ class PipelineBench {
         int before = jobs.get();
         Duration operatorCpu0 = h.operator.cpuTime();
         long serversCpu0 = processCpuNanos();
-        long postgresCpu0 = postgresCpuNanos();
+        long postgresCpu0 = ProcessCpu.postgresNanos();
         long t0 = System.nanoTime();
         h.putConfig(folder + "/claims.toml", MockHarness.shellPipeline(".csv", "true",
                 "max_concurrent_jobs = 10000\npoll_interval = \"500ms\""));
@@ -266,7 +268,7 @@ class PipelineBench {
         double elapsed = seconds(t0);
         double operatorCpu = h.operator.cpuTime().minus(operatorCpu0).toNanos() / 1e6;
         double serversCpu = (processCpuNanos() - serversCpu0) / 1e6;
-        double postgresCpu = (postgresCpuNanos() - postgresCpu0) / 1e6;
+        double postgresCpu = (ProcessCpu.postgresNanos() - postgresCpu0) / 1e6;
         System.out.printf("operator only (%s): claim -> Job created for %d files: %.1f files/s (incl. staging); "
                 + "CPU per file: operator %.1f ms, test servers (mock API, S3, Kafka) %.1f ms, PostgreSQL %.1f ms%n",
                 label, FILES, FILES / elapsed, operatorCpu / FILES, serversCpu / FILES, postgresCpu / FILES);
@@ -293,88 +295,6 @@ class PipelineBench {
                     }
                 });
         return jobs;
-    }
-
-    /**
-     * CPU used so far by each live JIT compiler thread of a JVM (Linux: its threads named "C1/C2 CompilerThread"),
-     * by thread id. A compiler thread that ends between two readings drops out, so the figure can only be low.
-     */
-    private static Map<String, Long> jitCpuNanos(long pid) {
-        var cpu = new java.util.HashMap<String, Long>();
-        List<Path> tasks;
-        try (var list = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            tasks = list.toList();
-        } catch (IOException e) {
-            return cpu;
-        }
-        for (Path task : tasks) {
-            String[] fields = procStat(pid + "/task/" + task.getFileName());
-            String comm;
-            try {
-                comm = Files.readString(task.resolve("comm")).strip();
-            } catch (IOException e) {
-                continue; // the thread ended meanwhile
-            }
-            if (fields != null && comm.contains("CompilerThre")) {
-                cpu.put(task.getFileName().toString(), cpuNanos(fields, 11, 12));
-            }
-        }
-        return cpu;
-    }
-
-    private static long jitSince(long pid, Map<String, Long> before) {
-        long total = 0;
-        for (var thread : jitCpuNanos(pid).entrySet()) {
-            total += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
-        }
-        return total;
-    }
-
-    /** CPU of this JVM's child processes that have exited and been waited for (the runner processes). */
-    private static long childrenCpuNanos() {
-        String[] fields = procStat("self");
-        return fields == null ? 0 : cpuNanos(fields, 13, 14);
-    }
-
-    /**
-     * CPU of the PostgreSQL test server, another process: its postmaster's own and that of its backends that have
-     * exited (the runners' connections; the operator's live one is not counted until it ends).
-     */
-    private static long postgresCpuNanos() {
-        try (var c = PostgresTestServer.shared().dataSource().getConnection();
-                var rs = c.createStatement().executeQuery("select pg_backend_pid()")) {
-            rs.next();
-            String[] backend = procStat(Integer.toString(rs.getInt(1)));
-            String[] postmaster = backend == null ? null : procStat(backend[1]);
-            if (postmaster == null) {
-                return 0;
-            }
-            return cpuNanos(postmaster, 11, 14);
-        } catch (SQLException e) {
-            return 0;
-        }
-    }
-
-    /**
-     * /proc/PID/stat after "pid (comm) ", so that index 0 is field 3 (state): ppid at 1, utime, stime, cutime,
-     * cstime at 11 to 14 (clock ticks of 10 ms); null when it cannot be read.
-     */
-    private static String[] procStat(String pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", pid, "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** The sum of {@link #procStat} fields {@code first..last} (clock ticks of 10 ms), in nanoseconds. */
-    private static long cpuNanos(String[] stat, int first, int last) {
-        long ticks = 0;
-        for (int i = first; i <= last; i++) {
-            ticks += Long.parseLong(stat[i]);
-        }
-        return ticks * 10_000_000L;
     }
 
     private static long processCpuNanos() {

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -52,7 +54,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Path tools;
     private final Path dir;
     private final Path logs;
-    private final List<Process> processes = new ArrayList<>();
+    /** The guarded server processes by name, in the order they started. */
+    private final Map<String, Process> processes = new LinkedHashMap<>();
     private final String adminToken = randomToken();
     private int port;
     private Path caFile;
@@ -173,11 +176,11 @@ public final class LocalCluster implements AutoCloseable {
     private void start(String name, List<String> command) throws IOException {
         var builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
-        processes.add(GuardedProcesses.start(builder, Duration.ofSeconds(5)));
+        processes.put(name, GuardedProcesses.start(builder, Duration.ofSeconds(5)));
     }
 
     private void awaitUp(String name, BooleanSupplier up) {
-        Process process = processes.get(processes.size() - 1);
+        Process process = processes.get(name);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -231,6 +234,19 @@ public final class LocalCluster implements AutoCloseable {
     /** A client with cluster-admin rights (group system:masters): for test set-up, never for the product. */
     public KubernetesClient admin() {
         return admin;
+    }
+
+    /**
+     * The running server of that name ({@code etcd}, {@code kube-apiserver}, {@code kube-controller-manager}): the
+     * guard's one child, to read its CPU time from, never to stop it.
+     */
+    public ProcessHandle server(String name) {
+        Process guard = processes.get(name);
+        if (guard == null) {
+            throw new IllegalArgumentException("no server " + name + "; there are " + processes.keySet());
+        }
+        return guard.children().findFirst().orElseThrow(() -> new IllegalStateException(name
+                + " is not running; see " + logs.resolve(name + ".log")));
     }
 
     /** Where the control plane's tools are (kubectl, helm, minio besides the servers). */
@@ -336,9 +352,10 @@ public final class LocalCluster implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        for (int i = processes.size() - 1; i >= 0; i--) {
+        var started = new ArrayList<>(processes.values());
+        for (int i = started.size() - 1; i >= 0; i--) {
             try {
-                GuardedProcesses.stop(processes.get(i), Duration.ofSeconds(10));
+                GuardedProcesses.stop(started.get(i), Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -199,6 +199,11 @@ public final class ProcessNode implements AutoCloseable {
         return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
+    /** How many containers of the namespace run now: started, and not yet exited and waited for. */
+    public int running(String namespace) {
+        return runningByNamespace.getOrDefault(namespace, 0);
+    }
+
     /** The most containers of the namespace that ever ran at once. */
     public int maxRunning(String namespace) {
         return maxRunningByNamespace.getOrDefault(namespace, 0);
