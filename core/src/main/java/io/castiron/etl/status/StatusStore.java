@@ -197,33 +197,63 @@ public final class StatusStore {
      * each file gets one.
      */
     public void finish(UUID id, FileStatus status, String key, String error) {
+        requireFinal(id, status);
+        inTransaction("finish", id, c -> {
+            finish(c, id, status, key, error);
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #finish}, unless the row has an outcome already: for the operator, which finds a file where a runner
+     * left it (archived, say) and cannot know whether that runner lived to record it. True when this call recorded
+     * the outcome; false, and nothing changed, when the row was finished or does not exist.
+     */
+    public boolean finishUnlessFinished(UUID id, FileStatus status, String key, String error) {
+        requireFinal(id, status);
+        return inTransaction("finish", id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT finished_dt IS NULL FROM " + TABLE + " WHERE id = ? FOR UPDATE")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        return false;
+                    }
+                }
+            }
+            finish(c, id, status, key, error);
+            return true;
+        });
+    }
+
+    private static void requireFinal(UUID id, FileStatus status) {
         if (!status.isFinal()) {
             throw new IllegalArgumentException("cannot finish file " + id + " with status " + status
                     + "; use Complete, Failed or Canceled");
         }
+    }
+
+    private void finish(Connection c, UUID id, FileStatus status, String key, String error) throws SQLException {
         // the subquery locks the row and returns what it said before this update
         String sql = "UPDATE " + TABLE + " f SET status = ?, file_name = COALESCE(?, f.file_name), error = ?,"
                 + " finished_dt = " + NOW + ", updated_dt = " + NOW
                 + " FROM (SELECT id, status, finished_dt FROM " + TABLE + " WHERE id = ? FOR UPDATE) before"
                 + " WHERE f.id = before.id RETURNING before.status, before.finished_dt IS NOT NULL";
-        inTransaction("finish", id, c -> {
-            boolean recordedBefore;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, status.value());
-                ps.setString(2, key);
-                ps.setString(3, error);
-                ps.setObject(4, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    requireRow("finish", id, rs.next() ? 1 : 0);
-                    // a cancel taking a file out of a batch sets Canceled first, without finishing the row
-                    recordedBefore = status.value().equals(rs.getString(1)) && rs.getBoolean(2);
-                }
+        boolean recordedBefore;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, status.value());
+            ps.setString(2, key);
+            ps.setString(3, error);
+            ps.setObject(4, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                requireRow("finish", id, rs.next() ? 1 : 0);
+                // a cancel taking a file out of a batch sets Canceled first, without finishing the row
+                recordedBefore = status.value().equals(rs.getString(1)) && rs.getBoolean(2);
             }
-            if (!recordedBefore) {
-                outbox.append(c, List.of(Event.status(id.toString(), JobStatus.of(status))));
-            }
-            return null;
-        });
+        }
+        if (!recordedBefore) {
+            outbox.append(c, List.of(Event.status(id.toString(), JobStatus.of(status))));
+        }
     }
 
     /**

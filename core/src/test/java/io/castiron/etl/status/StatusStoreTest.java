@@ -151,6 +151,29 @@ class StatusStoreTest {
     }
 
     @Test
+    void finishUnlessFinishedRecordsAnOutcomeOnlyWhereNoneIsRecorded() {
+        UUID unrecorded = UUID.randomUUID();
+        store.insert(queued(unrecorded, "e.csv"));
+        store.markProcessing(unrecorded, 1, "job-1");
+        assertThat(store.finishUnlessFinished(unrecorded, FileStatus.COMPLETE, "demo/03_archive/e.csv", null))
+                .isTrue();
+        var recorded = store.findById(unrecorded).orElseThrow();
+        assertThat(recorded.status()).isEqualTo(FileStatus.COMPLETE);
+        assertThat(recorded.fileName()).isEqualTo("demo/03_archive/e.csv");
+        assertThat(recorded.finishedDt()).isNotNull();
+
+        UUID failed = UUID.randomUUID();
+        store.insert(queued(failed, "f.csv"));
+        store.markProcessing(failed, 1, "job-1");
+        store.finish(failed, FileStatus.FAILED, null, "processor exited with 2");
+        assertThat(store.finishUnlessFinished(failed, FileStatus.COMPLETE, "demo/03_archive/f.csv", null)).isFalse();
+        assertThat(store.findById(failed).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
+        assertThat(store.findById(failed).orElseThrow().error()).isEqualTo("processor exited with 2");
+
+        assertThat(store.finishUnlessFinished(UUID.randomUUID(), FileStatus.FAILED, null, "gone")).isFalse();
+    }
+
+    @Test
     void findByStatusReturnsOnlyThatStatusOldestFirst() {
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();

@@ -3,6 +3,7 @@ package io.castiron.etl.operator.file;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +19,8 @@ import io.castiron.etl.operator.Times;
 import io.castiron.etl.operator.config.OperatorConfig;
 import io.castiron.etl.operator.pipeline.EtlPipelineReconciler;
 import io.castiron.etl.stage.StageLayout;
+import io.castiron.etl.status.FileStatus;
+import io.castiron.etl.status.StatusStore;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -41,6 +44,7 @@ public class JobObserver {
     public static final String JOB_REFUSED = "JobRefused";
     /** How often a Job whose runner has not started is looked at (its pods' waiting reasons) until its timeout. */
     private static final Duration LOOK_AT_LATE_JOBS = Duration.ofSeconds(30);
+    private static final String PROCESSOR_FAILED = "The processor failed; see the error log beside the file";
     /** How soon to look again while pods that may still move the file are stopping. */
     private static final Duration WHILE_PODS_STOP = Duration.ofSeconds(2);
 
@@ -58,6 +62,9 @@ public class JobObserver {
 
     @Inject
     StartProblems startProblems;
+
+    @Inject
+    StatusStore rows;
 
     /** The phase a file is in after a look at its Job, and when to look again though no event comes (or never). */
     public record Observation(FilePhase phase, Optional<Duration> lookAgainIn) {
@@ -242,8 +249,7 @@ public class JobObserver {
     }
 
     private FilePhase processorFailed(Context<EtlFile> context, EtlFile file, String key, int attempts) {
-        writer.transition(context, file, FilePhase.Failed, "ProcessorFailed",
-                "The processor failed; see the error log beside the file", s -> {
+        writer.transition(context, file, FilePhase.Failed, "ProcessorFailed", PROCESSOR_FAILED, s -> {
                     s.setAttempts(attempts);
                     s.setCurrentKey(key);
                 });
@@ -264,6 +270,7 @@ public class JobObserver {
                 + condition.getMessage();
         switch (where.stage()) {
             case ARCHIVE -> {
+                recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
                 writer.transition(context, file, FilePhase.Succeeded, "Processed",
                         "The file was archived before the Job failed: " + why, s -> {
                             s.setAttempts(attempts);
@@ -278,7 +285,8 @@ public class JobObserver {
             case ERROR -> {
                 if (POD_FAILURE_POLICY.equals(condition.getReason()) || Jobs.isBatch(job)) {
                     // Runner exit code 3, or a batch's runner that went on after this file: it moved the file to
-                    // error and recorded the failure itself.
+                    // error and recorded the failure itself, unless it was stopped in between.
+                    recordUnlessRecorded(file, FileStatus.FAILED, where.key(), PROCESSOR_FAILED);
                     return Observation.of(processorFailed(context, file, where.key(), attempts));
                 }
                 // An earlier finalization stopped half-way: finish it.
@@ -286,6 +294,7 @@ public class JobObserver {
                         attempts));
             }
             default -> {
+                recordUnlessRecorded(file, FileStatus.FAILED, null, why + "; the file is in no stage folder");
                 writer.transition(context, file, FilePhase.Failed, condition.getReason(),
                         why + "; the file is in no stage folder", s -> s.setAttempts(attempts));
                 return Observation.of(FilePhase.Failed);
@@ -340,18 +349,38 @@ public class JobObserver {
             return Observation.of(finalizeFailure(context, file, layout, where.key(), START_TIMEOUT,
                     file.getStatus().getMessage(), null));
         }
+        String missing = "The Job disappeared and the file is in no stage folder";
+        switch (where.stage()) {
+            case ARCHIVE -> recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
+            case ERROR -> recordUnlessRecorded(file, FileStatus.FAILED, where.key(), PROCESSOR_FAILED);
+            case NOWHERE -> recordUnlessRecorded(file, FileStatus.FAILED, null, missing);
+            default -> {
+                // still in processing: it runs again
+            }
+        }
         FilePhase after = switch (where.stage()) {
             case PROCESSING -> writer.transition(context, file, FilePhase.Queued, "JobDeleted",
                     "The Job disappeared before it finished; the file waits for a new one", null).getStatus().getPhase();
             case ARCHIVE -> writer.transition(context, file, FilePhase.Succeeded, "Processed", null,
                     s -> s.setCurrentKey(where.key())).getStatus().getPhase();
-            case ERROR -> writer.transition(context, file, FilePhase.Failed, "ProcessorFailed",
-                    "The processor failed; see the error log beside the file", s -> s.setCurrentKey(where.key()))
-                    .getStatus().getPhase();
-            default -> writer.transition(context, file, FilePhase.Failed, "FileMissing",
-                    "The Job disappeared and the file is in no stage folder", null).getStatus().getPhase();
+            case ERROR -> writer.transition(context, file, FilePhase.Failed, "ProcessorFailed", PROCESSOR_FAILED,
+                    s -> s.setCurrentKey(where.key())).getStatus().getPhase();
+            default -> writer.transition(context, file, FilePhase.Failed, "FileMissing", missing, null).getStatus()
+                    .getPhase();
         };
         return Observation.of(after);
+    }
+
+    /**
+     * Records in the file's row the outcome its place shows, unless the row has one: a runner stopped after its
+     * final move and before its row update (killed, its Job deleted or past its deadline, no attempt left) left the
+     * row Processing, and with it no status message.
+     */
+    private void recordUnlessRecorded(EtlFile file, FileStatus status, String key, String error) {
+        if (rows.finishUnlessFinished(UUID.fromString(file.getMetadata().getUid()), status, key, error)) {
+            LOG.infof("file %s/%s: its runner stopped before recording its outcome; recorded %s", file.getMetadata()
+                    .getNamespace(), file.getMetadata().getName(), status.value());
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

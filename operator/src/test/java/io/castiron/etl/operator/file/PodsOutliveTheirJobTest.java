@@ -3,12 +3,16 @@ package io.castiron.etl.operator.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.api.v1alpha1.FilePhase;
 import io.castiron.etl.operator.OperatorTestSupport;
 import io.castiron.etl.operator.TestServersResource;
+import io.castiron.etl.operator.Topic;
+import io.castiron.etl.status.FileStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -56,6 +60,14 @@ class PodsOutliveTheirJobTest extends OperatorTestSupport {
         assertThat(file(job).getStatus().getCurrentKey()).isEqualTo(archived);
         assertThat(store.exists(bucket, "tests/04_failed/" + f.getStatus().getFileId() + "-late.csv")).isFalse();
         assertThat(store.exists(bucket, f.getStatus().getCurrentKey())).isFalse();
+        // the runner was stopped before its row update: the operator records the outcome, and its one message
+        String id = f.getStatus().getFileId();
+        var row = statusStore.findById(UUID.fromString(id)).orElseThrow();
+        assertThat(row.status()).isEqualTo(FileStatus.COMPLETE);
+        assertThat(row.fileName()).isEqualTo(archived);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Topic.messagesFor(settings, id))
+                .filteredOn(m -> m.contains("\"status\"")).containsExactly(
+                        "{\"type\":\"job_update\",\"job_id\":\"" + id + "\",\"status\":\"success\"}"));
     }
 
     /**
