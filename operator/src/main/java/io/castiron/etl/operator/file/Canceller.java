@@ -43,6 +43,9 @@ public class Canceller {
     FileLocator locator;
 
     @Inject
+    FailureFinalizer finalizer;
+
+    @Inject
     FileStatusWriter writer;
 
     /** @return true when cancellation is complete (or the file already finished) */
@@ -106,10 +109,17 @@ public class Canceller {
         // the Job and its pods are gone: a move its runner began is finished, never doubled by the cancel
         var where = locator.locateSettled(file, layout);
         switch (where.stage()) {
-            case ARCHIVE -> writer.transition(context, file, FilePhase.Succeeded, "Processed",
-                    "Processing had finished before the cancel", s -> s.setCurrentKey(where.key()));
-            case ERROR -> writer.transition(context, file, FilePhase.Failed, "ProcessorFailed",
-                    "Processing had failed before the cancel", s -> s.setCurrentKey(where.key()));
+            case ARCHIVE -> {
+                finalizer.recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
+                writer.transition(context, file, FilePhase.Succeeded, "Processed",
+                        "Processing had finished before the cancel", s -> s.setCurrentKey(where.key()));
+            }
+            case ERROR -> {
+                finalizer.recordUnlessRecorded(file, FileStatus.FAILED, where.key(),
+                        "The processor failed; see the error log beside the file");
+                writer.transition(context, file, FilePhase.Failed, "ProcessorFailed",
+                        "Processing had failed before the cancel", s -> s.setCurrentKey(where.key()));
+            }
             case NOWHERE -> writer.transition(context, file, FilePhase.Canceled, "Canceled",
                     "Canceled; the file was in no stage folder", null);
             default -> {

@@ -6,6 +6,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.castiron.etl.api.v1alpha1.EtlFile;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
@@ -20,6 +22,8 @@ import io.castiron.etl.store.ObjectStore;
  */
 @ApplicationScoped
 public class FailureFinalizer {
+    private static final Logger LOG = Logger.getLogger(FailureFinalizer.class);
+
     @Inject
     ObjectStore store;
 
@@ -50,5 +54,17 @@ public class FailureFinalizer {
         }
         statusStore.finish(UUID.fromString(id), FileStatus.FAILED, errorKey, why);
         return errorKey;
+    }
+
+    /**
+     * Records in the file's row the outcome its place shows, unless the row has one: a runner stopped after its
+     * final move and before its row update (killed, its Job deleted or past its deadline, no attempt left) left the
+     * row Processing, and with it no status message.
+     */
+    public void recordUnlessRecorded(EtlFile file, FileStatus status, String key, String error) {
+        if (statusStore.finishUnlessFinished(UUID.fromString(file.getMetadata().getUid()), status, key, error)) {
+            LOG.infof("file %s/%s: its runner stopped before recording its outcome; recorded %s", file.getMetadata()
+                    .getNamespace(), file.getMetadata().getName(), status.value());
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.castiron.etl.operator.file;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,7 +19,6 @@ import io.castiron.etl.operator.config.OperatorConfig;
 import io.castiron.etl.operator.pipeline.EtlPipelineReconciler;
 import io.castiron.etl.stage.StageLayout;
 import io.castiron.etl.status.FileStatus;
-import io.castiron.etl.status.StatusStore;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -62,9 +60,6 @@ public class JobObserver {
 
     @Inject
     StartProblems startProblems;
-
-    @Inject
-    StatusStore rows;
 
     /** The phase a file is in after a look at its Job, and when to look again though no event comes (or never). */
     public record Observation(FilePhase phase, Optional<Duration> lookAgainIn) {
@@ -270,7 +265,7 @@ public class JobObserver {
                 + condition.getMessage();
         switch (where.stage()) {
             case ARCHIVE -> {
-                recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
+                finalizer.recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
                 writer.transition(context, file, FilePhase.Succeeded, "Processed",
                         "The file was archived before the Job failed: " + why, s -> {
                             s.setAttempts(attempts);
@@ -286,7 +281,7 @@ public class JobObserver {
                 if (POD_FAILURE_POLICY.equals(condition.getReason()) || Jobs.isBatch(job)) {
                     // Runner exit code 3, or a batch's runner that went on after this file: it moved the file to
                     // error and recorded the failure itself, unless it was stopped in between.
-                    recordUnlessRecorded(file, FileStatus.FAILED, where.key(), PROCESSOR_FAILED);
+                    finalizer.recordUnlessRecorded(file, FileStatus.FAILED, where.key(), PROCESSOR_FAILED);
                     return Observation.of(processorFailed(context, file, where.key(), attempts));
                 }
                 // An earlier finalization stopped half-way: finish it.
@@ -294,7 +289,7 @@ public class JobObserver {
                         attempts));
             }
             default -> {
-                recordUnlessRecorded(file, FileStatus.FAILED, null, why + "; the file is in no stage folder");
+                finalizer.recordUnlessRecorded(file, FileStatus.FAILED, null, why + "; the file is in no stage folder");
                 writer.transition(context, file, FilePhase.Failed, condition.getReason(),
                         why + "; the file is in no stage folder", s -> s.setAttempts(attempts));
                 return Observation.of(FilePhase.Failed);
@@ -351,9 +346,9 @@ public class JobObserver {
         }
         String missing = "The Job disappeared and the file is in no stage folder";
         switch (where.stage()) {
-            case ARCHIVE -> recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
-            case ERROR -> recordUnlessRecorded(file, FileStatus.FAILED, where.key(), PROCESSOR_FAILED);
-            case NOWHERE -> recordUnlessRecorded(file, FileStatus.FAILED, null, missing);
+            case ARCHIVE -> finalizer.recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
+            case ERROR -> finalizer.recordUnlessRecorded(file, FileStatus.FAILED, where.key(), PROCESSOR_FAILED);
+            case NOWHERE -> finalizer.recordUnlessRecorded(file, FileStatus.FAILED, null, missing);
             default -> {
                 // still in processing: it runs again
             }
@@ -369,18 +364,6 @@ public class JobObserver {
                     .getPhase();
         };
         return Observation.of(after);
-    }
-
-    /**
-     * Records in the file's row the outcome its place shows, unless the row has one: a runner stopped after its
-     * final move and before its row update (killed, its Job deleted or past its deadline, no attempt left) left the
-     * row Processing, and with it no status message.
-     */
-    private void recordUnlessRecorded(EtlFile file, FileStatus status, String key, String error) {
-        if (rows.finishUnlessFinished(UUID.fromString(file.getMetadata().getUid()), status, key, error)) {
-            LOG.infof("file %s/%s: its runner stopped before recording its outcome; recorded %s", file.getMetadata()
-                    .getNamespace(), file.getMetadata().getName(), status.value());
-        }
     }
 
     private static Duration min(Duration a, Duration b) {

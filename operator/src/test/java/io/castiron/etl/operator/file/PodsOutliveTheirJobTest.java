@@ -95,5 +95,8 @@ class PodsOutliveTheirJobTest extends OperatorTestSupport {
         assertThat(store.exists(bucket, archived)).isTrue();
         assertThat(store.exists(bucket, f.getStatus().getCurrentKey())).isFalse();
         assertThat(store.exists(bucket, "tests/05_canceled/" + f.getStatus().getFileId() + "-halfway.csv")).isFalse();
+        var row = statusStore.findById(UUID.fromString(f.getStatus().getFileId())).orElseThrow();
+        assertThat(row.status()).as("the row of a file its stopped runner had archived").isEqualTo(FileStatus.COMPLETE);
+        assertThat(row.fileName()).isEqualTo(archived);
     }
 }
