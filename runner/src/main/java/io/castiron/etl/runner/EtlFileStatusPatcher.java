@@ -49,8 +49,9 @@ final class EtlFileStatusPatcher {
     }
 
     /**
-     * Makes a client from the pod's service account when asked, or is null outside a cluster (e.g. a runner started
-     * by hand).
+     * The run's one client, from the pod's service account, made when first asked (every patcher of the run, one per
+     * file of a batch and step, shares it and its connection); null outside a cluster (e.g. a runner started by
+     * hand).
      */
     static Supplier<KubernetesClient> inClusterClient(Map<String, String> environment) {
         String host = environment.get(IN_CLUSTER_VARIABLE);
@@ -58,7 +59,20 @@ final class EtlFileStatusPatcher {
             LOG.info("not in a Kubernetes cluster ({} is not set): EtlFile status is not updated", IN_CLUSTER_VARIABLE);
             return null;
         }
-        return () -> new KubernetesClientBuilder().build();
+        return new OneClient();
+    }
+
+    /** Makes the client on the first call and returns that one ever after. */
+    private static final class OneClient implements Supplier<KubernetesClient> {
+        private KubernetesClient client;
+
+        @Override
+        public synchronized KubernetesClient get() {
+            if (client == null) {
+                client = new KubernetesClientBuilder().build();
+            }
+            return client;
+        }
     }
 
     private synchronized KubernetesClient client() {

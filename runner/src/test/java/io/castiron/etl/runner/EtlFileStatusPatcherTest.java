@@ -3,6 +3,7 @@ package io.castiron.etl.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,18 @@ class EtlFileStatusPatcherTest {
         assertThat(last.getHeader("Content-Type")).startsWith("application/merge-patch+json");
         assertThat(JSON.readTree(last.getUtf8Body())).isEqualTo(
                 JSON.readTree("{\"status\":{\"progress\":0.5,\"task\":\"counting rows\",\"committed\":3}}"));
+    }
+
+    /** A batch makes two patchers per file: they share one client (one connection), never one each. */
+    @Test
+    void everyPatcherOfARunSharesOneClient() {
+        var clients = EtlFileStatusPatcher.inClusterClient(Map.of(EtlFileStatusPatcher.IN_CLUSTER_VARIABLE, "10.0.0.1"));
+        KubernetesClient first = clients.get();
+        try {
+            assertThat(clients.get()).isSameAs(first);
+        } finally {
+            first.close();
+        }
+        assertThat(EtlFileStatusPatcher.inClusterClient(Map.of())).as("outside a cluster").isNull();
     }
 }
