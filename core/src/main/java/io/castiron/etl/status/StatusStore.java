@@ -198,10 +198,7 @@ public final class StatusStore {
      */
     public void finish(UUID id, FileStatus status, String key, String error) {
         requireFinal(id, status);
-        inTransaction("finish", id, c -> {
-            finish(c, id, status, key, error);
-            return null;
-        });
+        inTransaction("finish", id, c -> finish(c, id, status, key, error, false));
     }
 
     /**
@@ -211,19 +208,7 @@ public final class StatusStore {
      */
     public boolean finishUnlessFinished(UUID id, FileStatus status, String key, String error) {
         requireFinal(id, status);
-        return inTransaction("finish", id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT finished_dt IS NULL FROM " + TABLE + " WHERE id = ? FOR UPDATE")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        return false;
-                    }
-                }
-            }
-            finish(c, id, status, key, error);
-            return true;
-        });
+        return inTransaction("finish", id, c -> finish(c, id, status, key, error, true));
     }
 
     private static void requireFinal(UUID id, FileStatus status) {
@@ -233,12 +218,15 @@ public final class StatusStore {
         }
     }
 
-    private void finish(Connection c, UUID id, FileStatus status, String key, String error) throws SQLException {
+    /** One statement: returns false when {@code unlessFinished} and the row was finished (or is missing). */
+    private boolean finish(Connection c, UUID id, FileStatus status, String key, String error, boolean unlessFinished)
+            throws SQLException {
         // the subquery locks the row and returns what it said before this update
         String sql = "UPDATE " + TABLE + " f SET status = ?, file_name = COALESCE(?, f.file_name), error = ?,"
                 + " finished_dt = " + NOW + ", updated_dt = " + NOW
                 + " FROM (SELECT id, status, finished_dt FROM " + TABLE + " WHERE id = ? FOR UPDATE) before"
-                + " WHERE f.id = before.id RETURNING before.status, before.finished_dt IS NOT NULL";
+                + " WHERE f.id = before.id" + (unlessFinished ? " AND before.finished_dt IS NULL" : "")
+                + " RETURNING before.status, before.finished_dt IS NOT NULL";
         boolean recordedBefore;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, status.value());
@@ -246,7 +234,12 @@ public final class StatusStore {
             ps.setString(3, error);
             ps.setObject(4, id);
             try (ResultSet rs = ps.executeQuery()) {
-                requireRow("finish", id, rs.next() ? 1 : 0);
+                if (!rs.next()) {
+                    if (unlessFinished) {
+                        return false;
+                    }
+                    requireRow("finish", id, 0);
+                }
                 // a cancel taking a file out of a batch sets Canceled first, without finishing the row
                 recordedBefore = status.value().equals(rs.getString(1)) && rs.getBoolean(2);
             }
@@ -254,6 +247,7 @@ public final class StatusStore {
         if (!recordedBefore) {
             outbox.append(c, List.of(Event.status(id.toString(), JobStatus.of(status))));
         }
+        return true;
     }
 
     /**

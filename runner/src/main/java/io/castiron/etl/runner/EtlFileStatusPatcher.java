@@ -23,8 +23,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * Writes progress to the EtlFile's status subresource as a JSON merge patch of {@code progress}, {@code task}
  * and {@code committed} only, leaving the fields the operator owns alone. The patch is the only request: the
  * runner's Role grants {@code patch} on {@code etlfiles/status} and nothing else, not even {@code get}. Best
- * effort: a failed patch is logged (one WARN per run) and never fails the file. The client is made on the first
- * patch, on the thread that patches, so a run whose processor reports no progress never pays its start-up.
+ * effort: a failed patch is logged (one WARN per run) and never fails the file. The run's one client is made on
+ * its first patch, on the thread that patches, so a run that patches nothing never pays its start-up.
  */
 final class EtlFileStatusPatcher {
     private static final Logger LOG = LoggerFactory.getLogger(EtlFileStatusPatcher.class);
@@ -35,7 +35,6 @@ final class EtlFileStatusPatcher {
     private final String namespace;
     private final String name;
     private final AtomicBoolean warned = new AtomicBoolean();
-    private KubernetesClient client;
 
     /** Made with the client, on the first patch: a run that reports no progress never makes a mapper. */
     private static final class Json {
@@ -75,13 +74,6 @@ final class EtlFileStatusPatcher {
         }
     }
 
-    private synchronized KubernetesClient client() {
-        if (client == null) {
-            client = clientFactory.get();
-        }
-        return client;
-    }
-
     /**
      * The file by namespace and name alone: Fabric8 sends the patch of a resource it is given at once, but reads
      * one named with {@code withName} first (a GET the Role does not allow).
@@ -119,7 +111,8 @@ final class EtlFileStatusPatcher {
     private void send(Map<String, Object> status) {
         try {
             String patch = Json.MAPPER.writeValueAsString(Map.of("status", status));
-            client().resource(target()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            clientFactory.get().resource(target()).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         } catch (JsonProcessingException | RuntimeException e) {
             if (warned.compareAndSet(false, true)) {
                 LOG.warn("cannot patch the status of EtlFile {}/{} with progress (further failures at DEBUG): {}",

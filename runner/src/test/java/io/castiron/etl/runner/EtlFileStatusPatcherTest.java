@@ -61,7 +61,8 @@ class EtlFileStatusPatcherTest {
     /** A batch makes two patchers per file: they share one client (one connection), never one each. */
     @Test
     void everyPatcherOfARunSharesOneClient() {
-        var clients = EtlFileStatusPatcher.inClusterClient(Map.of(EtlFileStatusPatcher.IN_CLUSTER_VARIABLE, "10.0.0.1"));
+        var clients = EtlFileStatusPatcher.inClusterClient(
+                Map.of(EtlFileStatusPatcher.IN_CLUSTER_VARIABLE, "10.0.0.1"));
         KubernetesClient first = clients.get();
         try {
             assertThat(clients.get()).isSameAs(first);

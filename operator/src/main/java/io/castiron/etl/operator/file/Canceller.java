@@ -115,8 +115,7 @@ public class Canceller {
                         "Processing had finished before the cancel", s -> s.setCurrentKey(where.key()));
             }
             case ERROR -> {
-                finalizer.recordUnlessRecorded(file, FileStatus.FAILED, where.key(),
-                        "The processor failed; see the error log beside the file");
+                finalizer.recordUnlessRecorded(file, FileStatus.FAILED, where.key(), JobObserver.PROCESSOR_FAILED);
                 writer.transition(context, file, FilePhase.Failed, "ProcessorFailed",
                         "Processing had failed before the cancel", s -> s.setCurrentKey(where.key()));
             }

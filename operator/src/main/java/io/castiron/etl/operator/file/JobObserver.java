@@ -42,7 +42,8 @@ public class JobObserver {
     public static final String JOB_REFUSED = "JobRefused";
     /** How often a Job whose runner has not started is looked at (its pods' waiting reasons) until its timeout. */
     private static final Duration LOOK_AT_LATE_JOBS = Duration.ofSeconds(30);
-    private static final String PROCESSOR_FAILED = "The processor failed; see the error log beside the file";
+    /** The message of a file its processor failed: the runner moved it to error and wrote its log. */
+    static final String PROCESSOR_FAILED = "The processor failed; see the error log beside the file";
     /** How soon to look again while pods that may still move the file are stopping. */
     private static final Duration WHILE_PODS_STOP = Duration.ofSeconds(2);
 
@@ -245,9 +246,9 @@ public class JobObserver {
 
     private FilePhase processorFailed(Context<EtlFile> context, EtlFile file, String key, int attempts) {
         writer.transition(context, file, FilePhase.Failed, "ProcessorFailed", PROCESSOR_FAILED, s -> {
-                    s.setAttempts(attempts);
-                    s.setCurrentKey(key);
-                });
+            s.setAttempts(attempts);
+            s.setCurrentKey(key);
+        });
         return FilePhase.Failed;
     }
 
@@ -289,9 +290,10 @@ public class JobObserver {
                         attempts));
             }
             default -> {
-                finalizer.recordUnlessRecorded(file, FileStatus.FAILED, null, why + "; the file is in no stage folder");
-                writer.transition(context, file, FilePhase.Failed, condition.getReason(),
-                        why + "; the file is in no stage folder", s -> s.setAttempts(attempts));
+                String missing = why + "; the file is in no stage folder";
+                finalizer.recordUnlessRecorded(file, FileStatus.FAILED, null, missing);
+                writer.transition(context, file, FilePhase.Failed, condition.getReason(), missing,
+                        s -> s.setAttempts(attempts));
                 return Observation.of(FilePhase.Failed);
             }
         }
@@ -344,24 +346,27 @@ public class JobObserver {
             return Observation.of(finalizeFailure(context, file, layout, where.key(), START_TIMEOUT,
                     file.getStatus().getMessage(), null));
         }
-        String missing = "The Job disappeared and the file is in no stage folder";
-        switch (where.stage()) {
-            case ARCHIVE -> finalizer.recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
-            case ERROR -> finalizer.recordUnlessRecorded(file, FileStatus.FAILED, where.key(), PROCESSOR_FAILED);
-            case NOWHERE -> finalizer.recordUnlessRecorded(file, FileStatus.FAILED, null, missing);
-            default -> {
-                // still in processing: it runs again
-            }
-        }
         FilePhase after = switch (where.stage()) {
             case PROCESSING -> writer.transition(context, file, FilePhase.Queued, "JobDeleted",
                     "The Job disappeared before it finished; the file waits for a new one", null).getStatus().getPhase();
-            case ARCHIVE -> writer.transition(context, file, FilePhase.Succeeded, "Processed", null,
-                    s -> s.setCurrentKey(where.key())).getStatus().getPhase();
-            case ERROR -> writer.transition(context, file, FilePhase.Failed, "ProcessorFailed", PROCESSOR_FAILED,
-                    s -> s.setCurrentKey(where.key())).getStatus().getPhase();
-            default -> writer.transition(context, file, FilePhase.Failed, "FileMissing", missing, null).getStatus()
-                    .getPhase();
+            case ARCHIVE -> {
+                finalizer.recordUnlessRecorded(file, FileStatus.COMPLETE, where.key(), null);
+                yield writer.transition(context, file, FilePhase.Succeeded, "Processed", null,
+                        s -> s.setCurrentKey(where.key())).getStatus().getPhase();
+            }
+            case ERROR -> {
+                finalizer.recordUnlessRecorded(file, FileStatus.FAILED, where.key(), PROCESSOR_FAILED);
+                yield writer.transition(context, file, FilePhase.Failed, "ProcessorFailed", PROCESSOR_FAILED,
+                        s -> s.setCurrentKey(where.key())).getStatus().getPhase();
+            }
+            default -> {
+                String missing = "The Job disappeared and the file is in no stage folder";
+                if (where.stage() == FileLocator.Stage.NOWHERE) {
+                    finalizer.recordUnlessRecorded(file, FileStatus.FAILED, null, missing);
+                }
+                yield writer.transition(context, file, FilePhase.Failed, "FileMissing", missing, null).getStatus()
+                        .getPhase();
+            }
         };
         return Observation.of(after);
     }
